@@ -1,0 +1,165 @@
+"""Users, their roles in provinces and organisations, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VCA_ADMIN = "vca_admin", _("VCA administrator")
+    PROVINCE_OFFICER = "province_officer", _("Provincial alliance officer")
+    DEPARTMENT_VIEWER = "department_viewer", _("Provincial department viewer")
+    COOP_MANAGER = "coop_manager", _("Cooperative manager")
+    COOP_MEMBER = "coop_member", _("Cooperative member")
+    TRAINER = "trainer", _("Trainer")
+    BUYER = "buyer", _("Buyer")
+
+
+#: Roles that need a province and no organisation.
+PROVINCE_ROLES = {Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER}
+#: Roles that need an organisation.
+ORGANISATION_ROLES = {Role.COOP_MANAGER, Role.COOP_MEMBER}
+#: Roles that hold neither.
+GLOBAL_ROLES = {Role.VCA_ADMIN, Role.TRAINER, Role.BUYER}
+#: National and provincial staff: the roles two-factor sign-in can be made mandatory for.
+STAFF_ROLES = {Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER}
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="vi",
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class RoleAssignment(models.Model):
+    """One role a user holds, where it applies.  A user may hold several."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    province = models.ForeignKey(
+        "geo.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        verbose_name=_("organisation"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "province"],
+                condition=models.Q(role__in=["province_officer", "department_viewer"]),
+                name="role_assignment_unique_province",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation"],
+                condition=models.Q(role__in=["coop_manager", "coop_member"]),
+                name="role_assignment_unique_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(role__in=["vca_admin", "trainer", "buyer"]),
+                name="role_assignment_unique_global",
+            ),
+            models.CheckConstraint(
+                name="role_assignment_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role__in=["province_officer", "department_viewer"],
+                        province__isnull=False,
+                        organisation__isnull=True,
+                    )
+                    | models.Q(
+                        role__in=["coop_manager", "coop_member"],
+                        organisation__isnull=False,
+                    )
+                    | models.Q(
+                        role__in=["vca_admin", "trainer", "buyer"],
+                        province__isnull=True,
+                        organisation__isnull=True,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.organisation or self.province
+        return f"{self.get_role_display()} — {where}" if where else self.get_role_display()
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API.  Only a hash is stored; the token is shown once."""
+
+    PREFIX = "htx_"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix}… ({self.user})"
+
+    @classmethod
+    def new_raw_key(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    @staticmethod
+    def hash_key(raw: str) -> str:
+        return _hash_token(raw)
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -1,0 +1,210 @@
+"""Every write to users, roles and tokens goes through these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from htxso.core import audit
+from htxso.core.notify import email_after_commit
+from htxso.core.text import nfc
+
+from .models import (
+    GLOBAL_ROLES,
+    ORGANISATION_ROLES,
+    PROVINCE_ROLES,
+    ApiToken,
+    Role,
+    RoleAssignment,
+    User,
+)
+
+
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str | None,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    preferred_language: str = "vi",
+    validate: bool = True,
+) -> User:
+    username = nfc(username).strip()
+    if not username:
+        raise ValidationError({"username": _("Enter a username.")}, code="required")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            {"username": _("This username is already taken.")}, code="username_taken"
+        )
+    user = User(
+        username=username,
+        full_name=nfc(full_name).strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        preferred_language=preferred_language,
+    )
+    if password:
+        if validate:
+            validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    with transaction.atomic():
+        user.save()
+        audit.record(actor=actor, action="user.create", instance=user, after=audit.snapshot(user))
+    return user
+
+
+def role_assign(
+    *, actor, user: User, role: str, province=None, organisation=None
+) -> RoleAssignment:
+    role = Role(role)
+    if role in PROVINCE_ROLES and (province is None or organisation is not None):
+        raise ValidationError(
+            _("This role needs a province and no organisation."), code="role_scope"
+        )
+    if role in ORGANISATION_ROLES and organisation is None:
+        raise ValidationError(_("This role needs an organisation."), code="role_scope")
+    if role in GLOBAL_ROLES and (province is not None or organisation is not None):
+        raise ValidationError(
+            _("This role applies everywhere; do not give a province or organisation."),
+            code="role_scope",
+        )
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, province=province, organisation=organisation
+        )
+        if created:
+            audit.record(
+                actor=actor,
+                action="role.assign",
+                instance=assignment,
+                after=audit.snapshot(assignment),
+                province=getattr(province, "pk", None)
+                or getattr(organisation, "province_id", None),
+                organisation_id=getattr(organisation, "pk", None),
+            )
+    user.__dict__.pop("_htxso_scope", None)
+    return assignment
+
+
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    with transaction.atomic():
+        before = audit.snapshot(assignment)
+        audit.record(
+            actor=actor,
+            action="role.revoke",
+            instance=assignment,
+            before=before,
+            province=assignment.province_id
+            or getattr(assignment.organisation, "province_id", None),
+            organisation_id=assignment.organisation_id,
+        )
+        assignment.delete()
+
+
+def user_set_language(*, actor, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Unknown language."), code="language_unknown")
+    if user.preferred_language == language:
+        return
+    with transaction.atomic():
+        before = {"preferred_language": user.preferred_language}
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        audit.record(
+            actor=actor,
+            action="user.language",
+            instance=user,
+            before=before,
+            after={"preferred_language": language},
+        )
+
+
+def api_token_create(
+    *, actor, user: User, name: str = "", days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; the raw key is returned once and never stored."""
+    raw = ApiToken.new_raw_key()
+    days = settings.HTXSO_API_TOKEN_DAYS if days is None else days
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=nfc(name)[:100],
+            key_prefix=raw[:12],
+            key_hash=ApiToken.hash_key(raw),
+            expires_at=timezone.now() + dt.timedelta(days=days) if days else None,
+        )
+        audit.record(
+            actor=actor, action="api_token.create", instance=token, after=audit.snapshot(token)
+        )
+    return token, raw
+
+
+def api_token_revoke(*, actor, token: ApiToken) -> None:
+    if token.revoked_at:
+        return
+    with transaction.atomic():
+        before = audit.snapshot(token)
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action="api_token.revoke",
+            instance=token,
+            before=before,
+            after=audit.snapshot(token),
+        )
+
+
+def two_factor_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed TOTP device for enrolment (replaces earlier unconfirmed ones)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="HTX Số", confirmed=False)
+
+
+def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
+    if not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        audit.record(actor=actor, action="two_factor.enable", instance=device.user)
+        _security_notice(
+            device.user, gettext_lazy("Two-factor sign-in was turned on for your account.")
+        )
+    return True
+
+
+def two_factor_disable(*, actor, user: User) -> None:
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        audit.record(actor=actor, action="two_factor.disable", instance=user)
+        _security_notice(user, gettext_lazy("Two-factor sign-in was turned off for your account."))
+
+
+def _security_notice(user: User, what: str) -> None:
+    """Tell the account owner about a security change, in their language."""
+    from django.utils import translation
+
+    with translation.override(user.preferred_language or "vi"):
+        email_after_commit(
+            subject=_("HTX Số: security change on your account"),
+            body=_(
+                "%(what)s\n\nIf you did not do this, reset your password at once and "
+                "tell your provincial alliance."
+            )
+            % {"what": str(what)},
+            recipients=[user.email],
+        )

@@ -1,0 +1,31 @@
+"""The API at /api/v1/: one NinjaAPI assembling each app's router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from htxso import __version__
+from htxso.accounts.api import router as accounts_router
+from htxso.core.api import install_error_handlers
+from htxso.core.api_audit import router as audit_router
+from htxso.geo.api import router as geo_router
+from htxso.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="HTX Số API",
+    version=__version__,
+    description=(
+        "API of HTX Số, the digital platform for Vietnam's cooperatives. "
+        "Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `python -m htxso api_token create <username>` or on your profile "
+        "page). Errors are JSON objects with a stable `code`, a `message` in the "
+        "requested language and optional `details`."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/accounts", accounts_router)
+api.add_router("/geo", geo_router)
+api.add_router("/registry", registry_router)
+api.add_router("/audit", audit_router)

@@ -1,0 +1,15 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from htxso.core.demodata import seed_all
+from htxso.geo.models import Province
+
+
+class Command(BaseCommand):
+    help = "Load demo data for every module (idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        if not Province.objects.exists():
+            call_command("load_units", stdout=self.stdout)
+        seed_all(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from htxso import views
+from htxso.api import api
+from htxso.core import views as core_views
+from htxso.registry import views as registry_views
+
+admin.site.site_header = "HTX Số"
+admin.site.site_title = "HTX Số"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("htxso.accounts.urls")),
+    path("nhat-ky/", core_views.audit_list, name="audit_list"),
+    path("to-chuc/", registry_views.organisation_list, name="organisation_list"),
+    path("to-chuc/<int:pk>/", registry_views.organisation_detail, name="organisation_detail"),
+    path("dia-gioi/", include("htxso.geo.urls")),
+    path("api/v1/", api.urls),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler400 = "htxso.core.views.error_400"
+handler403 = "htxso.core.views.error_403"
+handler404 = "htxso.core.views.error_404"
+handler500 = "htxso.core.views.error_500"
+
+if settings.DEBUG:  # pragma: no cover - media files are served by nginx in production
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

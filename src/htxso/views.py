@@ -1,0 +1,74 @@
+"""Pages that belong to no single app: the role-aware home page, health, errors."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from htxso import __version__
+from htxso.accounts.models import Role
+from htxso.accounts.selectors import role_assignments
+from htxso.core.access import access
+from htxso.core.scoping import get_scope
+from htxso.registry import selectors as registry
+
+
+@access(public=True)
+def home(request):
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, "home/anonymous.html")
+    scope = get_scope(user)
+    assignments = list(role_assignments(user))
+    context: dict = {"assignments": assignments, "scope": scope, "sections": []}
+    sections = context["sections"]
+    if scope.national_view:
+        sections.append("national")
+        context["national_counts"] = registry.organisation_counts(user=user)
+        context["by_province"] = registry.organisation_counts_by_province(user=user)
+    elif scope.view_provinces:
+        sections.append("province")
+        context["province_counts"] = registry.organisation_counts(user=user)
+        context["province_names"] = sorted({a.province.short_name for a in assignments if a.province_id})
+        context["recent"] = list(registry.organisation_list(user=user).order_by("-created_at")[:5])
+        context["can_edit_province"] = bool(scope.edit_provinces)
+    managed = [a.organisation for a in assignments if a.role == Role.COOP_MANAGER]
+    member_of = [a.organisation for a in assignments if a.role == Role.COOP_MEMBER]
+    if managed:
+        sections.append("manager")
+        context["managed"] = managed
+    if member_of:
+        sections.append("member")
+        context["member_of"] = member_of
+    if scope.trainer:
+        sections.append("trainer")
+    if scope.has_role(Role.BUYER):
+        sections.append("buyer")
+    if not sections:
+        sections.append("no_role")
+    return render(request, "home/home.html", context)
+
+
+@access(public=True)
+@never_cache
+def healthz(request):
+    """Liveness and database status, as JSON, for monitors and load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:
+        database = "error"
+    status = 200 if database == "ok" else 503
+    return JsonResponse(
+        {
+            "status": "ok" if status == 200 else "degraded",
+            "database": database,
+            "database_vendor": connection.vendor,
+            "version": __version__,
+        },
+        status=status,
+    )

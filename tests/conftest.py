@@ -1,0 +1,115 @@
+"""Shared fixtures: administrative units loaded once per test database, and a small
+"world" of two provinces, their organisations and one user per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database holds the 34 provinces, their wards and the legacy units."""
+    with django_db_blocker.unblock():
+        call_command("load_units", verbosity=0)
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    orgs: dict = field(default_factory=dict)
+
+    def user(self, key):
+        return self.users.get(key)
+
+
+#: Every role key the permission tests try, and "anon" for no user.
+USER_KEYS = [
+    "anon",
+    "vca",
+    "officer_a",
+    "officer_b",
+    "viewer_a",
+    "viewer_b",
+    "manager_a1",
+    "manager_b1",
+    "member_a1",
+    "trainer",
+    "buyer",
+    "norole",
+]
+
+
+def build_world() -> World:
+    from htxso.accounts import services
+    from htxso.accounts.models import Role
+    from htxso.registry.models import Organisation
+
+    w = World()
+    w.orgs["a1"] = Organisation.objects.create(
+        kind="cooperative",
+        name="HTX Nông nghiệp Hợp Giang",
+        tax_code="0100233488",
+        province_id="04",
+    )
+    w.orgs["a2"] = Organisation.objects.create(
+        kind="group", name="Tổ hợp tác Dệt thổ cẩm Bảo Lạc", province_id="04"
+    )
+    w.orgs["b1"] = Organisation.objects.create(
+        kind="cooperative", name="HTX Cà phê Ea Tu", tax_code="0100112437", province_id="66"
+    )
+
+    def make(key, role=None, **where):
+        user = services.user_create(
+            actor=None,
+            username=f"u_{key}",
+            password="Mat-khau-rat-dai-2026",
+            validate=False,
+            full_name=f"Người dùng {key}",
+            email=f"{key}@example.vn",
+        )
+        if role:
+            services.role_assign(actor=None, user=user, role=role, **where)
+        w.users[key] = user
+        return user
+
+    make("vca", Role.VCA_ADMIN)
+    from htxso.geo.models import Province
+
+    cb, dl = Province.objects.get(pk="04"), Province.objects.get(pk="66")
+    make("officer_a", Role.PROVINCE_OFFICER, province=cb)
+    make("officer_b", Role.PROVINCE_OFFICER, province=dl)
+    make("viewer_a", Role.DEPARTMENT_VIEWER, province=cb)
+    make("viewer_b", Role.DEPARTMENT_VIEWER, province=dl)
+    make("manager_a1", Role.COOP_MANAGER, organisation=w.orgs["a1"])
+    make("manager_b1", Role.COOP_MANAGER, organisation=w.orgs["b1"])
+    make("member_a1", Role.COOP_MEMBER, organisation=w.orgs["a1"])
+    make("trainer", Role.TRAINER)
+    make("buyer", Role.BUYER)
+    make("norole")
+    return w
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _units_survive_flush(request, django_db_blocker):
+    """Transactional tests end with a flush that empties every table, administrative
+    units included; put the units back so the tests after them find them."""
+    yield
+    if _is_transactional(request):
+        with django_db_blocker.unblock():
+            call_command("load_units", verbosity=0)
