@@ -118,10 +118,13 @@ def django_environment(*, verbose: bool) -> Iterator[str]:
 
 @dataclass
 class Samples:
-    """Server times (seconds) and status codes of one page's timed requests."""
+    """Server times (wall clock, seconds), the CPU time this thread spent on them, and
+    the status codes of one page's timed requests.  The CPU time hardly moves when
+    other processes load the machine; the limits are on the wall clock."""
 
     path: str
     times: list[float] = field(default_factory=list)
+    cpu_times: list[float] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
 
     @property
@@ -131,6 +134,10 @@ class Samples:
     @property
     def p95_ms(self) -> float:
         return percentile(self.times, 95) * 1000
+
+    @property
+    def cpu_median_ms(self) -> float:
+        return statistics.median(self.cpu_times) * 1000
 
     def bad_statuses(self, expected: int = 200) -> dict[int, int]:
         return {code: n for code, n in self.statuses.items() if code != expected}
@@ -154,9 +161,11 @@ def time_interleaved(client, paths: Sequence[str], *, n: int, warmup: int) -> li
     gc.collect()
     for i in range(n):
         for path, sample in pairs if i % 2 == 0 else reversed(pairs):
+            cpu_started = time.thread_time()
             started = time.perf_counter()
             response = client.get(path)
             sample.times.append(time.perf_counter() - started)
+            sample.cpu_times.append(time.thread_time() - cpu_started)
             sample.statuses[response.status_code] += 1
     return samples
 

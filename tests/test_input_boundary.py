@@ -26,13 +26,18 @@ def test_form_posts_are_nfc(client, world):
     from htxso.accounts.models import ApiToken
 
     client.force_login(world.users["vca"])
-    client.post("/tai-khoan/token/", {"name": unicodedata.normalize("NFD", "Báo cáo\x00 tỉnh"), "days": "5"})
+    client.post(
+        "/tai-khoan/token/", {"name": unicodedata.normalize("NFD", "Báo cáo\x00 tỉnh"), "days": "5"}
+    )
     assert ApiToken.objects.get(user=world.users["vca"]).name == "Báo cáo tỉnh"
 
 
 def test_huge_form_is_refused_cleanly(client, world, settings):
     client.force_login(world.users["vca"])
-    response = client.post("/tai-khoan/token/", {"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), "days": "5"})
+    response = client.post(
+        "/tai-khoan/token/",
+        {"name": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), "days": "5"},
+    )
     assert response.status_code in (400, 413)
     assert not world.users["vca"].api_tokens.exists()
 
@@ -51,6 +56,9 @@ def test_script_in_text_is_escaped(client, world):
 
 def test_python_dash_m_htxso_is_manage_py():
     result = subprocess.run(
-        [sys.executable, "-m", "htxso", "help", "seed_demo"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "htxso", "help", "seed_demo"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0 and "idempotent" in result.stdout

@@ -12,7 +12,9 @@ import pytest
 
 def run(env_extra: dict, *args: str) -> subprocess.CompletedProcess:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("HTXSO_", "DEBUG", "SECRET_KEY"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HTXSO_", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC"))
     }
     env.update(env_extra)
     return subprocess.run(

@@ -31,7 +31,9 @@ def home(request):
     elif scope.view_provinces:
         sections.append("province")
         context["province_counts"] = registry.organisation_counts(user=user)
-        context["province_names"] = sorted({a.province.short_name for a in assignments if a.province_id})
+        context["province_names"] = sorted(
+            {a.province.short_name for a in assignments if a.province_id}
+        )
         context["recent"] = list(registry.organisation_list(user=user).order_by("-created_at")[:5])
         context["can_edit_province"] = bool(scope.edit_provinces)
     managed = [a.organisation for a in assignments if a.role == Role.COOP_MANAGER]

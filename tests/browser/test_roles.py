@@ -69,9 +69,50 @@ def test_language_switch_on_a_phone_is_remembered(live_server, world, page_facto
     assert world.users["officer_a"].preferred_language == "en"
 
 
-def test_keyboard_can_reach_the_sign_in_form(live_server, db, page_factory):
+def test_sign_in_works_with_the_keyboard_alone(live_server, world, page_factory):
     page = page_factory("1280")
     page.goto(live_server.url + "/dang-nhap/")
+    first = page.evaluate(
+        "document.querySelector('a[href], button, input:not([type=hidden]), summary').className"
+    )
+    assert first == "skip"  # the skip link is the first stop for keyboard users
+    page.get_by_label("Tên đăng nhập").focus()
+    page.keyboard.type(world.users["trainer"].username)
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent")
-    assert "Bỏ qua" in focused  # the skip link comes first
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", name="Khóa học của bạn").is_visible()
+
+
+PAGES = [
+    ("organisations", "officer_a", "/to-chuc/?q=hop giang", "Tổ chức"),
+    ("organisation-detail", "manager_a1", None, "HTX Nông nghiệp Hợp Giang"),
+    ("audit", "vca", "/nhat-ky/", "Nhật ký thay đổi"),
+    ("profile", "buyer", "/tai-khoan/", "Tài khoản của tôi"),
+    ("two-factor-setup", "viewer_a", "/xac-thuc-2-buoc/bat/", "Bật xác thực hai lớp"),
+    ("password-reset", None, "/quen-mat-khau/", "Đặt lại mật khẩu"),
+    ("not-found", "officer_b", None, "Không tìm thấy trang"),
+]
+
+
+@pytest.mark.parametrize("width", ["360", "1280"])
+def test_main_pages_render_cleanly(live_server, world, page_factory, width):
+    for name, key, path, heading in PAGES:
+        page = page_factory(width)
+        if key:
+            sign_in(page, live_server.url, world.users[key].username)
+        if path is None:  # the detail of Cao Bằng's cooperative
+            path = f"/to-chuc/{world.orgs['a1'].pk}/"
+        page.goto(live_server.url + path)
+        assert page.get_by_role("heading", name=heading).first.is_visible(), name
+        assert_no_horizontal_overflow(page)
+        shot(page, f"{name}-{width}")
+        page.context.close()
+
+
+def test_desktop_shows_the_navigation_without_opening_a_menu(live_server, world, page_factory):
+    page = page_factory("1280")
+    sign_in(page, live_server.url, world.users["officer_a"].username)
+    assert page.get_by_role("link", name="Tổ chức").first.is_visible()
+    assert not page.locator("summary").is_visible()

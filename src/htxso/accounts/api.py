@@ -1,4 +1,3 @@
-
 from ninja import Router, Schema
 
 from htxso.core.api import route

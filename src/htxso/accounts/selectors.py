@@ -8,12 +8,9 @@ from .models import Role, RoleAssignment, User
 
 
 def scope_for(user: User) -> Scope:
-    """Build the user's scope from their role assignments (one query)."""
-    rows = list(
-        RoleAssignment.objects.filter(user=user).values_list(
-            "role", "province_id", "organisation_id"
-        )
-    )
+    """Build the user's scope from their role assignments (one query, shared with
+    :func:`role_assignments` for the rest of the request)."""
+    rows = [(a.role, a.province_id, a.organisation_id) for a in role_assignments(user)]
     roles = {role for role, _p, _o in rows}
     national = Role.VCA_ADMIN in roles or user.is_superuser
     view_provinces = {
@@ -37,9 +34,15 @@ def scope_for(user: User) -> Scope:
     )
 
 
-def role_assignments(user: User):
-    return (
-        RoleAssignment.objects.filter(user=user)
-        .select_related("province", "organisation", "organisation__province")
-        .order_by("role", "id")
-    )
+def role_assignments(user: User) -> list[RoleAssignment]:
+    """The user's role assignments with their province and organisation, loaded once
+    per request (cached on the user object)."""
+    cached = getattr(user, "_htxso_assignments", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user)
+            .select_related("province", "organisation", "organisation__province")
+            .order_by("role", "id")
+        )
+        user._htxso_assignments = cached
+    return cached

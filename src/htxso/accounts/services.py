@@ -95,6 +95,7 @@ def role_assign(
                 organisation_id=getattr(organisation, "pk", None),
             )
     user.__dict__.pop("_htxso_scope", None)
+    user.__dict__.pop("_htxso_assignments", None)
     return assignment
 
 

@@ -1,6 +1,5 @@
 """Audit trail API: staff read what they may see."""
 
-
 import datetime as dt
 
 from ninja import Query, Router, Schema

@@ -9,8 +9,21 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
+
+#: Human labels of audit actions; modules add theirs with ``ACTION_LABELS.update``.
+ACTION_LABELS: dict[str, str] = {
+    "user.create": _("Account created"),
+    "user.language": _("Interface language changed"),
+    "role.assign": _("Role given"),
+    "role.revoke": _("Role taken away"),
+    "api_token.create": _("API token created"),
+    "api_token.revoke": _("API token revoked"),
+    "two_factor.enable": _("Two-factor sign-in turned on"),
+    "two_factor.disable": _("Two-factor sign-in turned off"),
+}
 
 #: Fields never copied into the audit trail.
 SECRET_FIELDS = {"password", "key_hash", "search_text"}
@@ -82,7 +95,7 @@ def record(
     inferred_province, inferred_org = _owner(instance)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(getattr(actor, "username", "") or "system")[:150],
+        actor_label=(getattr(actor, "username", "") or "")[:150],
         action=action,
         content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
         object_id=str(instance.pk) if instance is not None and instance.pk is not None else "",

@@ -8,7 +8,19 @@ from .scoping import get_scope
 def platform(request):
     user = getattr(request, "user", None)
     scope = get_scope(user)
+    # Key of the cached navigation fragment: the menu differs only by these flags.
+    nav_key = "".join(
+        "1" if flag else "0"
+        for flag in (
+            getattr(user, "is_authenticated", False),
+            scope.is_staff_scope,
+            scope.view_organisations or scope.member_organisations,
+            scope.national_view,
+        )
+    )
     return {
+        "fragment_ttl": 0 if settings.DEBUG else 600,
+        "nav_key": nav_key,
         "htxso_version": __version__,
         "htxso_env": settings.HTXSO_ENV,
         "user_scope": scope,

@@ -57,6 +57,12 @@ class AuditEvent(models.Model):
         return f"{self.action} {self.object_repr}"
 
     @property
+    def action_label(self) -> str:
+        from .audit import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
     def changes(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each field that differs."""
         before = self.before or {}

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .access import access
+from .audit import ACTION_LABELS
 from .models import AuditEvent
 
 STAFF = ("vca_admin", "province_officer", "department_viewer")
@@ -86,9 +87,12 @@ def error_500(request):
 def audit_list(request):
     qs = AuditEvent.objects.visible_to(request.user).select_related("province")
     action = request.GET.get("action", "")[:80]
-    if action:
+    if action in ACTION_LABELS:
         qs = qs.filter(action=action)
+    else:
+        action = ""
     paginator = Paginator(qs, 50)
     page = paginator.get_page(request.GET.get("page"))
     template = "core/_audit_rows.html" if request.htmx else "core/audit_list.html"
-    return render(request, template, {"page": page, "action": action})
+    actions = sorted(((k, str(v)) for k, v in ACTION_LABELS.items()), key=lambda kv: kv[1])
+    return render(request, template, {"page": page, "action": action, "actions": actions})

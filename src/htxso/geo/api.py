@@ -1,11 +1,12 @@
-
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from htxso.core.api import ApiError, route
-from htxso.core.text import fold
+from htxso.core.schemas import Text
 
-from .models import Province, Ward
+from . import selectors
+from .models import Province
 
 router = Router(tags=["geo"])
 
@@ -22,7 +23,7 @@ class WardOut(Schema):
 
 
 class WardQuery(Schema):
-    q: str = Field("", max_length=100, description="Part of the name; accents optional")
+    q: Text = Field("", max_length=100, description="Part of the name; accents optional")
     limit: int = Field(50, ge=1, le=500)
 
 
@@ -30,7 +31,7 @@ class WardQuery(Schema):
     router.get, "/provinces", public=True, response=list[ProvinceOut], summary="Provinces (2025)"
 )
 def provinces(request):
-    return list(Province.objects.order_by("code").values("code", "name"))
+    return list(selectors.provinces().values("code", "name"))
 
 
 @route(
@@ -42,11 +43,8 @@ def provinces(request):
 )
 def wards(request, code: str, filters: Query[WardQuery]):
     if not Province.objects.filter(pk=code).exists():
-        raise ApiError("province_unknown", "Unknown province code.", status=404)
-    qs = Ward.objects.filter(province_id=code)
-    folded = fold(filters.q)
-    if folded:
-        qs = qs.filter(search_text__contains=folded)
+        raise ApiError("province_unknown", _("Unknown province code."), status=404)
+    qs = selectors.wards_of(code, filters.q)
     return [
         {"code": c, "name": n, "province_code": p}
         for c, n, p in qs.order_by("name").values_list("code", "name", "province_id")[

@@ -50,7 +50,7 @@ class Province(FoldedNameModel):
 
     @property
     def short_name(self) -> str:
-        """"Cao Bằng" for "Tỉnh Cao Bằng", "Hà Nội" for "Thành phố Hà Nội"."""
+        """The name without its type word: "Cao Bằng" for "Tỉnh Cao Bằng"."""
         for prefix in ("Thành phố ", "Tỉnh "):
             if self.name.startswith(prefix):
                 return self.name[len(prefix) :]

@@ -5,19 +5,14 @@ from __future__ import annotations
 from django.shortcuts import render
 
 from htxso.core.access import access
-from htxso.core.text import fold
 
+from . import selectors
 from .models import Ward
 
 
 @access(public=True)
 def ward_options(request):
     province = request.GET.get("province", "")[:2]
-    q = fold(request.GET.get("q", "")[:100])
-    wards = Ward.objects.none()
-    if province.isdigit():
-        wards = Ward.objects.filter(province_id=province)
-        if q:
-            wards = wards.filter(search_text__contains=q)
-        wards = wards.order_by("name")[:200]
+    q = request.GET.get("q", "")[:100]
+    wards = selectors.wards_of(province, q)[:200] if province.isdigit() else Ward.objects.none()
     return render(request, "geo/_ward_options.html", {"wards": wards})

@@ -1,4 +1,3 @@
-
 from ninja import Query, Router, Schema
 from pydantic import Field
 
