@@ -42,6 +42,12 @@ USER_KEYS = [
 ]
 
 
+#: Who may see organisation a1 (Cao Bằng's cooperative) and the rows it owns.
+ORG_A1_SEERS = {"vca", "officer_a", "viewer_a", "manager_a1", "member_a1"}
+#: Who may see rows a1 owns that are not for its members (people, workers, audit…).
+ORG_A1_STAFF_SEERS = {"vca", "officer_a", "viewer_a", "manager_a1"}
+
+
 def build_world() -> World:
     from htxso.accounts import services
     from htxso.accounts.models import Role

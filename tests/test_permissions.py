@@ -9,21 +9,21 @@ its URLs fail this test until they declare access and get a sample.
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from htxso.core.access import AUTHENTICATED, PUBLIC
 
-from .conftest import USER_KEYS, World
+from .conftest import ORG_A1_SEERS, USER_KEYS, World
 
 pytestmark = pytest.mark.django_db
 
 # URL prefixes owned by third-party apps, tested separately below.
 SKIP_PREFIXES = ("quan-tri/", "api/v1/", "static/", "media/", "^media/", "^static/")
-
-ORG_A1_SEERS = {"vca", "officer_a", "viewer_a", "manager_a1", "member_a1"}
 
 
 def _token_of(world: World, key: str):
@@ -36,7 +36,7 @@ def _token_of(world: World, key: str):
 #: name → function(world) returning (kwargs, set of user keys that may see the object,
 #: or None when the page is not about one scoped object).
 SAMPLES = {
-    "organisation_detail": lambda w: ({"pk": w.orgs["a1"].pk}, ORG_A1_SEERS),
+    "registry:organisation_detail": lambda w: ({"pk": w.orgs["a1"].pk}, ORG_A1_SEERS),
     "accounts:password_reset_confirm": lambda w: ({"uidb64": "MQ", "token": "abc-def"}, None),
     # A token belongs to its owner only; everybody else gets 404 (POST-only: GET → 405).
     "accounts:api_token_revoke": lambda w: ({"pk": _token_of(w, "officer_a").pk}, {"officer_a"}),
@@ -59,9 +59,25 @@ ALLOWED_STATUS = {
 
 #: List pages and the names that must not leak to users outside the object's scope.
 LIST_LEAKS = {
-    "organisation_list": [("HTX Cà phê Ea Tu", {"vca", "officer_b", "viewer_b", "manager_b1"})],
+    "registry:organisation_list": [
+        ("HTX Cà phê Ea Tu", {"vca", "officer_b", "viewer_b", "manager_b1"})
+    ],
     "home": [("HTX Cà phê Ea Tu", {"officer_b", "viewer_b", "manager_b1"})],
 }
+
+
+_API_EXTRA: dict = {}
+# Each module may add its samples in a ``perm_samples*.py`` file next to its tests,
+# defining any of SAMPLES, POST_ONLY, ALLOWED_STATUS, LIST_LEAKS and API_SAMPLES.
+for _path in sorted(Path(__file__).resolve().parent.rglob("perm_samples*.py")):
+    _module = importlib.import_module(
+        ".".join(_path.relative_to(Path(__file__).resolve().parents[1]).with_suffix("").parts)
+    )
+    SAMPLES.update(getattr(_module, "SAMPLES", {}))
+    POST_ONLY.update(getattr(_module, "POST_ONLY", set()))
+    ALLOWED_STATUS.update(getattr(_module, "ALLOWED_STATUS", {}))
+    LIST_LEAKS.update(getattr(_module, "LIST_LEAKS", {}))
+    _API_EXTRA.update(getattr(_module, "API_SAMPLES", {}))
 
 
 def walk(patterns=None, prefix="", namespace=""):
@@ -163,6 +179,7 @@ def test_admin_is_for_vca_only(client, world):
 API_SAMPLES = {
     "org_id": lambda w: (w.orgs["a1"].pk, ORG_A1_SEERS),
     "code": lambda w: ("04", None),
+    **_API_EXTRA,
 }
 
 

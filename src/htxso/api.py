@@ -10,6 +10,8 @@ from htxso.core.api import install_error_handlers
 from htxso.core.api_audit import router as audit_router
 from htxso.geo.api import router as geo_router
 from htxso.registry.api import router as registry_router
+from htxso.registry.api_reports import router as registry_reports_router
+from htxso.registry.api_stats import router as registry_stats_router
 
 api = NinjaAPI(
     title="HTX Số API",
@@ -28,4 +30,6 @@ install_error_handlers(api)
 api.add_router("/accounts", accounts_router)
 api.add_router("/geo", geo_router)
 api.add_router("/registry", registry_router)
+api.add_router("/registry", registry_reports_router)
+api.add_router("/registry", registry_stats_router)
 api.add_router("/audit", audit_router)

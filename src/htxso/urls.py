@@ -5,7 +5,6 @@ from django.urls import include, path
 from htxso import views
 from htxso.api import api
 from htxso.core import views as core_views
-from htxso.registry import views as registry_views
 
 admin.site.site_header = "HTX Số"
 admin.site.site_title = "HTX Số"
@@ -15,8 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("htxso.accounts.urls")),
     path("nhat-ky/", core_views.audit_list, name="audit_list"),
-    path("to-chuc/", registry_views.organisation_list, name="organisation_list"),
-    path("to-chuc/<int:pk>/", registry_views.organisation_detail, name="organisation_detail"),
+    path("", include("htxso.registry.urls")),
     path("dia-gioi/", include("htxso.geo.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

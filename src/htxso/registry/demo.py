@@ -14,22 +14,22 @@ ORDER = 20
 
 #: (kind, name pattern, sector) — {ward} is replaced by a ward name of the province.
 PATTERNS = [
-    ("cooperative", "HTX Nông nghiệp Dịch vụ {ward}", "Nông nghiệp"),
-    ("cooperative", "HTX Rau an toàn {ward}", "Nông nghiệp"),
-    ("cooperative", "HTX Chăn nuôi {ward}", "Chăn nuôi"),
-    ("cooperative", "HTX Thủ công mỹ nghệ {ward}", "Tiểu thủ công nghiệp"),
-    ("cooperative", "HTX Du lịch cộng đồng {ward}", "Dịch vụ"),
-    ("group", "Tổ hợp tác Dệt thổ cẩm {ward}", "Tiểu thủ công nghiệp"),
-    ("group", "Tổ hợp tác Trồng nấm {ward}", "Nông nghiệp"),
-    ("union", "Liên hiệp HTX Nông sản {ward}", "Thương mại"),
+    ("cooperative", "HTX Nông nghiệp Dịch vụ {ward}", "agriculture"),
+    ("cooperative", "HTX Rau an toàn {ward}", "agriculture"),
+    ("cooperative", "HTX Chăn nuôi {ward}", "agriculture"),
+    ("cooperative", "HTX Thủ công mỹ nghệ {ward}", "industry"),
+    ("cooperative", "HTX Du lịch cộng đồng {ward}", "tourism"),
+    ("group", "Tổ hợp tác Dệt thổ cẩm {ward}", "industry"),
+    ("group", "Tổ hợp tác Trồng nấm {ward}", "agriculture"),
+    ("union", "Liên hiệp HTX Nông sản {ward}", "trade"),
 ]
 #: Extra, province-specific organisations (the first one is the demo manager's).
 SPECIAL = {
-    "66": [("cooperative", "HTX Nông nghiệp Cà phê Ea Tu", "Cà phê")],
-    "04": [("cooperative", "HTX Nông nghiệp Hợp Giang", "Nông nghiệp")],
-    "19": [("cooperative", "HTX Chè La Bằng", "Chè")],
-    "40": [("cooperative", "HTX Cam Vinh Nghi Lộc", "Cây ăn quả")],
-    "01": [("cooperative", "HTX Nông nghiệp Đa Tốn", "Nông nghiệp")],
+    "66": [("cooperative", "HTX Nông nghiệp Cà phê Ea Tu", "agriculture")],
+    "04": [("cooperative", "HTX Nông nghiệp Hợp Giang", "agriculture")],
+    "19": [("cooperative", "HTX Chè La Bằng", "agriculture")],
+    "40": [("cooperative", "HTX Cam Vinh Nghi Lộc", "agriculture")],
+    "01": [("cooperative", "HTX Nông nghiệp Đa Tốn", "agriculture")],
 }
 
 

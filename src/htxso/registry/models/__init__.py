@@ -1,0 +1,43 @@
+"""Registry models, one module per sub-domain."""
+
+from .classification import ClassificationScheme, ClassificationScore, Grade, ScoreStatus
+from .organisations import (
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Sector,
+    UnionMembership,
+    ValueChainLink,
+)
+from .people import YOUTH_AGE, MemberKind, Membership, Person, Sex, Worker, age_on
+from .products import OCOP_EXPIRY_WARNING_DAYS, OcopProduct
+from .reports import AnnualReport, AnnualReportEvent, ReportStatus, report_due_date
+from .targets import Indicator, ProvinceTarget
+
+__all__ = [
+    "OCOP_EXPIRY_WARNING_DAYS",
+    "YOUTH_AGE",
+    "AnnualReport",
+    "AnnualReportEvent",
+    "ClassificationScheme",
+    "ClassificationScore",
+    "Grade",
+    "Indicator",
+    "MemberKind",
+    "Membership",
+    "OcopProduct",
+    "Organisation",
+    "OrganisationKind",
+    "OrganisationStatus",
+    "Person",
+    "ProvinceTarget",
+    "ReportStatus",
+    "ScoreStatus",
+    "Sector",
+    "Sex",
+    "UnionMembership",
+    "ValueChainLink",
+    "Worker",
+    "age_on",
+    "report_due_date",
+]
