@@ -1,6 +1,7 @@
 """Registry models, one module per sub-domain."""
 
 from .classification import ClassificationScheme, ClassificationScore, Grade, ScoreStatus
+from .imports import ImportJob, ImportKind, ImportMapping, ImportStatus
 from .organisations import (
     Organisation,
     OrganisationKind,
@@ -22,6 +23,10 @@ __all__ = [
     "ClassificationScheme",
     "ClassificationScore",
     "Grade",
+    "ImportJob",
+    "ImportKind",
+    "ImportMapping",
+    "ImportStatus",
     "Indicator",
     "MemberKind",
     "Membership",
