@@ -12,4 +12,8 @@ selected benchmarks in the order listed here, prints their tables and writes
 #: ``run(ctx: bench.harness.Context) -> bench.harness.Result``.
 BENCHMARKS: list[str] = [
     "home",
+    "registry_generate",
+    "registry_import",
+    "registry_search",
+    "registry_dashboard",
 ]

@@ -19,13 +19,15 @@ def main(path: str) -> None:
                 pairs[msgid.replace("\\n", "\n")] = msgstr.replace("\\n", "\n")
     po = polib.pofile(PO)
     for entry in po:
-        if entry.msgid in pairs:
+        # Fill only what is missing or a fuzzy guess; a fuzzy guess without a supplied
+        # translation stays fuzzy (and fails the catalogue test) until someone checks it.
+        if entry.msgid in pairs and (not entry.translated() or "fuzzy" in entry.flags):
             if entry.msgid_plural:
                 entry.msgstr_plural = {0: pairs[entry.msgid]}
             else:
                 entry.msgstr = pairs[entry.msgid]
-        if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural.get(0)):
-            entry.flags.remove("fuzzy")
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
     po.save(PO)
     left = [e.msgid for e in po if not e.translated() or "fuzzy" in e.flags]
     print(f"{len(left)} untranslated", *left[:20], sep="\n")

@@ -122,4 +122,18 @@ def _units_survive_flush(request):
 
         if not Province.objects.exists():
             call_command("load_units", verbosity=0)
+        _restore_migration_data()
     yield
+
+
+def _restore_migration_data() -> None:
+    """Rows shipped by data migrations (classification schemes) are flushed too."""
+    import importlib
+
+    from django.apps import apps
+
+    from htxso.registry.models import ClassificationScheme
+
+    if not ClassificationScheme.objects.exists():
+        migration = importlib.import_module("htxso.registry.migrations.0004_classification_schemes")
+        migration.add_schemes(apps, None)

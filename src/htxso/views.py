@@ -13,6 +13,7 @@ from htxso.accounts.selectors import role_assignments
 from htxso.core.access import access
 from htxso.core.scoping import get_scope
 from htxso.registry import selectors as registry
+from htxso.registry.models import Organisation
 
 
 @access(public=True)
@@ -34,7 +35,11 @@ def home(request):
         context["province_names"] = sorted(
             {a.province.short_name for a in assignments if a.province_id}
         )
-        context["recent"] = list(registry.organisation_list(user=user).order_by("-created_at")[:5])
+        context["recent"] = list(
+            Organisation.objects.visible_to(user)
+            .only("id", "name", "kind", "tax_code")
+            .order_by("-created_at")[:5]
+        )
         context["can_edit_province"] = bool(scope.edit_provinces)
     managed = [a.organisation for a in assignments if a.role == Role.COOP_MANAGER]
     member_of = [a.organisation for a in assignments if a.role == Role.COOP_MEMBER]

@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_import as views
+
+urlpatterns = [
+    path("nhap-du-lieu/", views.import_list, name="import_list"),
+    path("nhap-du-lieu/<int:pk>/", views.import_detail, name="import_detail"),
+    path("nhap-du-lieu/<int:pk>/cot/", views.import_mapping, name="import_mapping"),
+    path("nhap-du-lieu/<int:pk>/nhap/", views.import_run, name="import_run"),
+    path("nhap-du-lieu/<int:pk>/tien-do/", views.import_progress, name="import_progress"),
+    path(
+        "nhap-du-lieu/<int:pk>/bao-cao.xlsx",
+        views.import_report_download,
+        name="import_report",
+    ),
+]
