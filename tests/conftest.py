@@ -103,26 +103,27 @@ def world(db) -> World:
     return build_world()
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _uses_db(request) -> bool:
     return bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-        or (marker and marker.kwargs.get("transaction"))
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+        & set(request.fixturenames)
     )
 
 
 @pytest.fixture(autouse=True)
-def _units_survive_flush(request):
-    """A transactional test ends with a flush that empties every table, administrative
-    units included.  pytest-django runs transactional tests after all the others, so
-    each transactional test puts the units back first if a flush removed them."""
-    if _is_transactional(request):
-        request.getfixturevalue("transactional_db")
-        from htxso.geo.models import Province
+def _reference_data(request, django_db_blocker):
+    """Administrative units and the classification schemes shipped by migrations are
+    reference data every test may rely on.  A transactional test ends with a flush
+    that empties every table, and with pytest-xdist a worker may run other files after
+    it: put the reference data back, committed, before any database test starts."""
+    if _uses_db(request):
+        with django_db_blocker.unblock():
+            from htxso.geo.models import Province
 
-        if not Province.objects.exists():
-            call_command("load_units", verbosity=0)
-        _restore_migration_data()
+            if not Province.objects.exists():
+                call_command("load_units", verbosity=0)
+            _restore_migration_data()
     yield
 
 
