@@ -140,6 +140,15 @@ def _new_person(organisation: Organisation, values: dict) -> Person:
     return person
 
 
+def _refuse_if_already_active(active, existing, values, message, code: str) -> None:
+    """Refuse a second active membership or job for the same person (one person is
+    matched by record, or by name and birth date when no citizen id was given)."""
+    if (existing and active.filter(person=existing).exists()) or (
+        not existing and not values["citizen_id"] and _same_person_active(active, values)
+    ):
+        raise ValidationError({"__all__": [ValidationError(message, code=code)]})
+
+
 def _same_person_active(qs, values: dict) -> bool:
     """An active row of ``qs`` for a person with the same name and birth date."""
     return qs.filter(
@@ -206,19 +215,13 @@ def member_register(
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         active = Membership.objects.filter(organisation=organisation, left_on__isnull=True)
-        if (existing and active.filter(person=existing).exists()) or (
-            not existing and not values["citizen_id"] and _same_person_active(active, values)
-        ):
-            raise ValidationError(
-                {
-                    "__all__": [
-                        ValidationError(
-                            _("This person is already an active member of the organisation."),
-                            code="member_already_registered",
-                        )
-                    ]
-                }
-            )
+        _refuse_if_already_active(
+            active,
+            existing,
+            values,
+            _("This person is already an active member of the organisation."),
+            "member_already_registered",
+        )
         target = existing or _new_person(organisation, values)
         membership = Membership(
             organisation=organisation,
@@ -306,19 +309,13 @@ def worker_add(
     with transaction.atomic():
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         active = Worker.objects.filter(organisation=organisation, ended_on__isnull=True)
-        if (existing and active.filter(person=existing).exists()) or (
-            not existing and not values["citizen_id"] and _same_person_active(active, values)
-        ):
-            raise ValidationError(
-                {
-                    "__all__": [
-                        ValidationError(
-                            _("This person already works for the organisation."),
-                            code="worker_already_registered",
-                        )
-                    ]
-                }
-            )
+        _refuse_if_already_active(
+            active,
+            existing,
+            values,
+            _("This person already works for the organisation."),
+            "worker_already_registered",
+        )
         target = existing or _new_person(organisation, values)
         worker = Worker(
             organisation=organisation,
