@@ -16,4 +16,11 @@ BENCHMARKS: list[str] = [
     "registry_import",
     "registry_search",
     "registry_dashboard",
+    "programs_eligibility",
+    "market_search",
+    "market_pages",
+    "trace_hashing",
+    "trace_ledger",
+    "trace_stamps",
+    "trace_page",
 ]

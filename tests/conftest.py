@@ -128,7 +128,8 @@ def _reference_data(request, django_db_blocker):
 
 
 def _restore_migration_data() -> None:
-    """Rows shipped by data migrations (classification schemes) are flushed too."""
+    """Rows shipped by data migrations (classification schemes, letter templates, market
+    categories) are flushed too."""
     import importlib
 
     from django.apps import apps
@@ -138,3 +139,15 @@ def _restore_migration_data() -> None:
     if not ClassificationScheme.objects.exists():
         migration = importlib.import_module("htxso.registry.migrations.0004_classification_schemes")
         migration.add_schemes(apps, None)
+
+    from htxso.core.models import LetterTemplate
+
+    if not LetterTemplate.objects.exists():
+        letters = importlib.import_module("htxso.core.migrations.0003_letter_templates_seed")
+        letters.seed_letter_templates(apps, None)
+
+    from htxso.market.models import Category
+
+    if not Category.objects.exists():
+        categories = importlib.import_module("htxso.market.migrations.0002_seed_categories")
+        categories.seed(apps, None)

@@ -9,9 +9,12 @@ from htxso.accounts.api import router as accounts_router
 from htxso.core.api import install_error_handlers
 from htxso.core.api_audit import router as audit_router
 from htxso.geo.api import router as geo_router
+from htxso.market.api import router as market_router
+from htxso.programs.api import router as programs_router
 from htxso.registry.api import router as registry_router
 from htxso.registry.api_reports import router as registry_reports_router
 from htxso.registry.api_stats import router as registry_stats_router
+from htxso.trace.api import router as trace_router
 
 api = NinjaAPI(
     title="HTX Số API",
@@ -33,3 +36,6 @@ api.add_router("/registry", registry_router)
 api.add_router("/registry", registry_reports_router)
 api.add_router("/registry", registry_stats_router)
 api.add_router("/audit", audit_router)
+api.add_router("/programs", programs_router)
+api.add_router("/market", market_router)
+api.add_router("/trace", trace_router)

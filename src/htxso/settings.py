@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "htxso.geo",
     "htxso.accounts",
     "htxso.registry",
+    "htxso.programs",
+    "htxso.market",
+    "htxso.trace",
 ]
 
 MIDDLEWARE = [

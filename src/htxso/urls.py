@@ -12,10 +12,15 @@ admin.site.site_title = "HTX Số"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # first: the GS1 Digital Link resolver (/01/…) is what consumers' phones open most
+    path("", include("htxso.trace.urls")),
     path("", include("htxso.accounts.urls")),
     path("nhat-ky/", core_views.audit_list, name="audit_list"),
     path("", include("htxso.registry.urls")),
     path("dia-gioi/", include("htxso.geo.urls")),
+    path("van-ban/", include("htxso.core.urls_documents")),
+    path("", include("htxso.programs.urls")),
+    path("", include("htxso.market.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import assert_no_horizontal_overflow
 from .conftest import shot as _shot
@@ -66,7 +67,7 @@ def test_annual_report_round_trip(live_server, world, page_factory, width):
     manager.goto(f"{base}/to-chuc/{org.pk}/bao-cao-nam/{YEAR}/")
     _fill_report(manager, revenue="-5")
     manager.click("button[name=then][value=submit]")
-    assert manager.locator(".field--error #id_revenue").is_visible()
+    expect(manager.locator(".field--error #id_revenue")).to_be_visible()
     assert_no_horizontal_overflow(manager)
     shot(manager, f"report-form-errors-{width}")
     _fill_report(manager)
@@ -90,7 +91,7 @@ def test_annual_report_round_trip(live_server, world, page_factory, width):
     shot(officer, f"report-returned-{width}")
 
     manager.goto(f"{base}/to-chuc/{org.pk}/bao-cao-nam/{YEAR}/")
-    assert manager.get_by_text("Doanh thu chưa khớp").first.is_visible()
+    expect(manager.get_by_text("Doanh thu chưa khớp").first).to_be_visible()
     manager.fill("#id_revenue", "2.700.000.000")
     shot(manager, f"report-form-returned-{width}")
     manager.click("button[name=then][value=submit]")

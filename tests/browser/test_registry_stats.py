@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ..registry.test_stats_world import build_stats_world
 from .conftest import assert_no_horizontal_overflow, shot
@@ -29,7 +30,7 @@ def test_province_dashboard(live_server, stats_world, page_factory, width):
     page = page_factory(width)
     sign_in(page, live_server.url, stats_world.users["officer_a"].username)
     page.goto(f"{live_server.url}/thong-ke/tinh/04/")
-    assert page.get_by_role("heading", name="Statistics: Tỉnh Cao Bằng").is_visible()
+    expect(page.get_by_role("heading", name="Statistics: Tỉnh Cao Bằng")).to_be_visible()
     assert page.locator("svg[role=img]").count() == 4
     assert page.locator("tr[data-indicator=revenue_per_cooperative] td").first.inner_text() == (
         "2.000.000.000\u00a0₫"
@@ -41,7 +42,7 @@ def test_province_dashboard(live_server, stats_world, page_factory, width):
     shot(page, f"stats-province-{width}")
     # the data table behind a chart opens
     page.locator(".chart__data summary").nth(1).click()
-    assert page.locator(".chart__data table").nth(1).is_visible()
+    expect(page.locator(".chart__data table").nth(1)).to_be_visible()
     # the year selector reloads the page for another year
     page.select_option("#f-year", "2023")
     page.get_by_role("button", name="Show").click()
@@ -56,7 +57,7 @@ def test_national_view(live_server, stats_world, page_factory, width):
     sign_in(page, live_server.url, stats_world.users["vca"].username)
     page.goto(f"{live_server.url}/thong-ke/")
     page.wait_for_url("**/thong-ke/toan-quoc/")
-    assert page.get_by_role("heading", name="National statistics").is_visible()
+    expect(page.get_by_role("heading", name="National statistics")).to_be_visible()
     compare = page.locator(".stats-compare")
     assert compare.locator("tbody tr").count() == 2
     wrap = page.locator(".table-wrap", has=compare)
@@ -76,6 +77,6 @@ def test_empty_province_dashboard(live_server, world, page_factory):
     page = page_factory("360")
     sign_in(page, live_server.url, world.users["vca"].username)
     page.goto(f"{live_server.url}/thong-ke/tinh/19/")
-    assert page.locator(".empty").first.is_visible()
+    expect(page.locator(".empty").first).to_be_visible()
     assert_no_horizontal_overflow(page)
     shot(page, "stats-province-empty-360")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import USER_KEYS
 from .conftest import assert_no_horizontal_overflow, shot
@@ -36,7 +37,7 @@ def test_every_role_signs_in_and_sees_its_home(live_server, world, page_factory,
             continue
         page = page_factory(width)
         sign_in(page, live_server.url, world.users[key].username)
-        assert page.get_by_role("heading", name=HEADINGS[key]).first.is_visible()
+        expect(page.get_by_role("heading", name=HEADINGS[key]).first).to_be_visible()
         assert_no_horizontal_overflow(page)
         shot(page, f"home-{key}-{width}")
         page.context.close()
@@ -51,7 +52,7 @@ def test_anonymous_home_and_sign_in_page(live_server, db, page_factory):
         shot(page, f"home-anonymous-{width}")
         page.goto(live_server.url + "/dang-nhap/")
         page.get_by_role("button", name="Đăng nhập").click()
-        assert page.locator(".error").first.is_visible()
+        expect(page.locator(".error").first).to_be_visible()
         shot(page, f"sign-in-errors-{width}")
 
 
@@ -61,10 +62,10 @@ def test_language_switch_on_a_phone_is_remembered(live_server, world, page_facto
     page.locator("summary").click()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Province: Cao Bằng").is_visible()
+    expect(page.get_by_role("heading", name="Province: Cao Bằng")).to_be_visible()
     shot(page, "home-officer_a-360-en")
     page.reload()
-    assert page.get_by_role("heading", name="Province: Cao Bằng").is_visible()
+    expect(page.get_by_role("heading", name="Province: Cao Bằng")).to_be_visible()
     world.users["officer_a"].refresh_from_db()
     assert world.users["officer_a"].preferred_language == "en"
 
@@ -82,7 +83,7 @@ def test_sign_in_works_with_the_keyboard_alone(live_server, world, page_factory)
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name="Khóa học của bạn").is_visible()
+    expect(page.get_by_role("heading", name="Khóa học của bạn")).to_be_visible()
 
 
 PAGES = [
@@ -105,7 +106,7 @@ def test_main_pages_render_cleanly(live_server, world, page_factory, width):
         if path is None:  # the detail of Cao Bằng's cooperative
             path = f"/to-chuc/{world.orgs['a1'].pk}/"
         page.goto(live_server.url + path)
-        assert page.get_by_role("heading", name=heading).first.is_visible(), name
+        expect(page.get_by_role("heading", name=heading).first, name).to_be_visible()
         assert_no_horizontal_overflow(page)
         shot(page, f"{name}-{width}")
         page.context.close()
@@ -114,5 +115,5 @@ def test_main_pages_render_cleanly(live_server, world, page_factory, width):
 def test_desktop_shows_the_navigation_without_opening_a_menu(live_server, world, page_factory):
     page = page_factory("1280")
     sign_in(page, live_server.url, world.users["officer_a"].username)
-    assert page.get_by_role("link", name="Tổ chức").first.is_visible()
-    assert not page.locator("summary").is_visible()
+    expect(page.get_by_role("link", name="Tổ chức").first).to_be_visible()
+    expect(page.locator("summary")).to_be_hidden()

@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
+from .errors import CodedError
+
 __all__ = [
     "CCCD_PROVINCE_CODES",
     "CitizenId",
@@ -34,19 +36,8 @@ __all__ = [
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class CodeError(ValueError):
+class CodeError(CodedError):
     """An invalid code; ``code`` is stable, ``message`` is translatable."""
-
-    def __init__(self, code: str, message, params: dict | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.params = params or {}
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        # Rendered (and translated) only when shown, in the language active then.
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 def _as_text(value: object, empty_code: str, empty_message) -> str:

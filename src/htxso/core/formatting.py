@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 
 from htxso.core.text import fold
 
+from .errors import CodedError
+
 __all__ = [
     "MAX_VND",
     "VIETNAM_TZ",
@@ -45,19 +47,8 @@ VND_SEPARATOR = "\u00a0"
 MAX_VND = 10**15
 
 
-class ParseError(ValueError):
+class ParseError(CodedError):
     """A value that cannot be read; ``code`` is stable, ``message`` is translatable."""
-
-    def __init__(self, code: str, message, params: dict | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.params = params or {}
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        # Rendered (and translated) only when shown, in the language active then.
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 # ------------------------------------------------------------------- formatting

@@ -69,3 +69,39 @@ class AuditEvent(models.Model):
         after = self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class LetterTemplate(models.Model):
+    """The editable text of an official letter (Decree 30 layout, see core/documents).
+
+    ``body`` holds paragraphs separated by a blank line; ``subject``, ``body`` and
+    ``receivers`` may use ``{{ placeholder }}`` slots from ``allowed_placeholders``.
+    Edited by VCA through ``core.documents.services.letter_template_update``.
+    """
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    subject = models.CharField(_("subject (after “V/v”)"), max_length=500)
+    body = models.TextField(_("body"))
+    receivers = models.TextField(_("receivers"), blank=True)
+    signer_authority = models.CharField(_("signing authority"), max_length=120, blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=120, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=120, blank=True)
+    allowed_placeholders = models.JSONField(_("allowed placeholders"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+
+    def __str__(self) -> str:
+        return self.title or self.code

@@ -43,6 +43,8 @@ from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 
+from .errors import CodedError
+
 __all__ = [
     "TextError",
     "clean_text",
@@ -61,19 +63,8 @@ __all__ = [
 LegacyEncoding = Literal["tcvn3", "vni"]
 
 
-class TextError(ValueError):
+class TextError(CodedError):
     """Text that cannot be accepted; ``code`` is stable, ``message`` is translatable."""
-
-    def __init__(self, code: str, message, params: dict | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.params = params or {}
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        # Rendered (and translated) only when shown, in the language active then.
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 # --------------------------------------------------------------------------- basics

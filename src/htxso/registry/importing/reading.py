@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.errors import CodedError
 from htxso.core.formatting import format_number
 from htxso.core.text import detect_legacy_encoding
 
@@ -34,16 +35,8 @@ CSV_SAMPLE_BYTES = 64 * 1024
 csv.field_size_limit(1024 * 1024)
 
 
-class FileRejected(ValueError):
+class FileRejected(CodedError):
     """The file cannot be imported at all; ``code`` is stable, ``message`` translatable."""
-
-    def __init__(self, code: str, message, params: dict | None = None) -> None:
-        self.code, self.message, self.params = code, message, params or {}
-        super().__init__(code)
-
-    def __str__(self) -> str:
-        text = str(self.message)
-        return text % self.params if self.params else text
 
 
 def max_bytes() -> int:

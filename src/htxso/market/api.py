@@ -1,0 +1,440 @@
+"""API of the market app, mounted under /api/v1/market/.
+
+* Public catalogue (read): categories, products (search and filters), one product,
+  stores, one store.
+* Buyer: the signed-in user's own orders.
+* Seller: the orders and products of stores the user runs; order state changes.
+
+Errors are JSON with a stable ``code`` (``core.api.ApiError``).
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from htxso.accounts.models import Role
+from htxso.core.api import ApiError, route
+from htxso.core.schemas import Text
+
+from . import selectors
+from .models import Order, OrderState, Product, Store
+from .search import SearchFilters, parse_query, search_products
+from .services import orders as order_svc
+from .services.common import MarketError
+
+router = Router(tags=["market"])
+
+SELLER_ROLES = [Role.COOP_MANAGER, Role.COOP_MEMBER, Role.VCA_ADMIN]
+
+
+class CategoryOut(Schema):
+    id: int
+    slug: str
+    name: str
+    name_en: str
+    parent_id: int | None
+
+
+class VariantOut(Schema):
+    id: int
+    label: str
+    price: int = Field(description="VND")
+    stock: int
+
+
+class ProductOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    unit: str
+    category_id: int
+    store_slug: str
+    store_name: str
+    province_code: str
+    province: str
+    min_price: int = Field(description="Lowest price of the sizes for sale, VND")
+    in_stock: bool
+    ocop_stars: int | None = Field(None, description="Only when backed by a valid OCOP record")
+    ethnic_minority_producer: bool
+    rating: float | None
+    rating_count: int
+    thumbnail: str | None
+    url: str
+
+
+class ProductDetailOut(ProductOut):
+    description: str = Field(description="Sanitised HTML")
+    description_en: str
+    shelf_life_days: int | None
+    origin_ward: str | None
+    variants: list[VariantOut]
+    images: list[str]
+
+
+class StoreOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    organisation: str
+    province_code: str
+    province: str
+    offers_pickup: bool
+    offers_delivery: bool
+    delivery_fee: int
+
+
+class OrderLineOut(Schema):
+    title: str
+    variant_label: str
+    unit_price: int
+    quantity: int
+    line_total: int
+
+
+class OrderOut(Schema):
+    id: int
+    code: str
+    store_slug: str
+    store_name: str
+    state: str
+    state_reason: str
+    payment_method: str
+    fulfilment: str
+    subtotal: int
+    delivery_fee: int
+    total: int
+    placed_at: dt.datetime
+    expires_at: dt.datetime | None
+    paid_at: dt.datetime | None
+    lines: list[OrderLineOut]
+
+
+class SellerOrderOut(OrderOut):
+    buyer_name: str
+    buyer_phone: str
+    address: str
+    ward: str | None
+    note: str
+    next_states: list[str]
+
+
+class SellerProductOut(Schema):
+    id: int
+    title: str
+    status: str
+    min_price: int
+    in_stock: bool
+    variants: list[VariantOut]
+
+
+class ProductQuery(Schema):
+    q: Text = Field("", max_length=120, description="Words, accents optional, small typos ok")
+    category: int | None = Field(None, ge=1)
+    province: str = Field("", pattern=r"^(\d{2})?$")
+    ocop: int | None = Field(None, ge=3, le=5, description="At least this many OCOP stars")
+    min_price: int | None = Field(None, ge=0)
+    max_price: int | None = Field(None, ge=0)
+    sort: str = Field("relevance", pattern=r"^(relevance|price_asc|price_desc|newest)$")
+    limit: int = Field(24, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10000)
+
+
+class TransitionIn(Schema):
+    to_state: str = Field(pattern=r"^[a-z]{4,12}$")
+    reason: Text = Field("", max_length=500)
+    reference: Text = Field("", max_length=100)
+
+
+def _product(p: Product) -> dict:
+    from django.urls import reverse
+
+    images = list(p.images.all())
+    return {
+        "id": p.pk,
+        "title": p.title,
+        "title_en": p.title_en,
+        "unit": p.unit,
+        "category_id": p.category_id,
+        "store_slug": p.store.slug,
+        "store_name": p.store.name,
+        "province_code": p.province_id,
+        "province": p.province.name,
+        "min_price": p.min_price,
+        "in_stock": p.in_stock,
+        "ocop_stars": p.ocop_stars,
+        "ethnic_minority_producer": p.ethnic_minority_producer,
+        "rating": p.rating,
+        "rating_count": p.rating_count,
+        "thumbnail": images[0].thumb.url if images else None,
+        "url": reverse("market:product_detail", args=[p.pk]),
+    }
+
+
+def _order(o: Order) -> dict:
+    return {
+        "id": o.pk,
+        "code": o.code,
+        "store_slug": o.store.slug,
+        "store_name": o.store.name,
+        "state": o.state,
+        "state_reason": o.state_reason,
+        "payment_method": o.payment_method,
+        "fulfilment": o.fulfilment,
+        "subtotal": o.subtotal,
+        "delivery_fee": o.delivery_fee,
+        "total": o.total,
+        "placed_at": o.placed_at,
+        "expires_at": o.expires_at,
+        "paid_at": o.paid_at,
+        "lines": [
+            {
+                "title": ln.title,
+                "variant_label": ln.variant_label,
+                "unit_price": ln.unit_price,
+                "quantity": ln.quantity,
+                "line_total": ln.line_total,
+            }
+            for ln in o.lines.all()
+        ],
+    }
+
+
+def _seller_order(o: Order) -> dict:
+    return {
+        **_order(o),
+        "buyer_name": o.buyer_name,
+        "buyer_phone": o.buyer_phone,
+        "address": o.address,
+        "ward": o.ward.name if o.ward_id else None,
+        "note": o.note,
+        "next_states": order_svc.allowed_next(o),
+    }
+
+
+def _store(s: Store) -> dict:
+    return {
+        "slug": s.slug,
+        "name": s.name,
+        "kind": s.kind,
+        "organisation": s.organisation.name,
+        "province_code": s.organisation.province_id,
+        "province": s.organisation.province.name,
+        "offers_pickup": s.offers_pickup,
+        "offers_delivery": s.offers_delivery,
+        "delivery_fee": s.delivery_fee,
+    }
+
+
+def _not_found(what: str):
+    return ApiError("not_found", _("Not found."), status=404, details={"object": what})
+
+
+# ------------------------------------------------------------------ public catalogue
+
+
+@route(router.get, "/categories", public=True, response=list[CategoryOut])
+def categories(request):
+    from .models import Category
+
+    return list(
+        Category.objects.order_by("parent_id", "position").values(
+            "id", "slug", "name", "name_en", "parent_id"
+        )
+    )
+
+
+@route(router.get, "/products", public=True, response=list[ProductOut])
+def products(request, filters: Query[ProductQuery]):
+    from .models import Category
+
+    cats = []
+    if filters.category:
+        cats = [
+            filters.category,
+            *Category.objects.filter(parent_id=filters.category).values_list("pk", flat=True),
+        ]
+    f = SearchFilters(
+        query=filters.q,
+        category_ids=cats,
+        province=filters.province or None,
+        min_stars=filters.ocop,
+        min_price=filters.min_price,
+        max_price=filters.max_price,
+        sort=filters.sort,
+    )
+    qs = selectors.product_cards(search_products(f, parsed=parse_query(f.query)))
+    return [_product(p) for p in qs[filters.offset : filters.offset + filters.limit]]
+
+
+@route(router.get, "/products/{market_product_id}", public=True, response=ProductDetailOut)
+def product(request, market_product_id: int):
+    try:
+        p = selectors.public_product(market_product_id)
+    except Http404:
+        raise _not_found("Product") from None
+    return {
+        **_product(p),
+        "description": p.description,
+        "description_en": p.description_en,
+        "shelf_life_days": p.shelf_life_days,
+        "origin_ward": p.origin_ward.name if p.origin_ward_id else None,
+        "variants": [
+            {"id": v.pk, "label": v.label, "price": v.price, "stock": v.stock}
+            for v in p.variants.all()
+        ],
+        "images": [i.image.url for i in p.images.all()],
+    }
+
+
+@route(router.get, "/stores", public=True, response=list[StoreOut])
+def stores(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+    qs = selectors.public_stores().order_by("name")[offset : offset + limit]
+    return [_store(s) for s in qs]
+
+
+@route(router.get, "/stores/{market_store_slug}", public=True, response=StoreOut)
+def store(request, market_store_slug: str):
+    try:
+        return _store(selectors.public_store(market_store_slug[:140]))
+    except Http404:
+        raise _not_found("Store") from None
+
+
+# ------------------------------------------------------------------ buyer
+
+
+@route(router.get, "/my/orders", authenticated=True, response=list[OrderOut])
+def my_orders(request):
+    qs = selectors.buyer_orders(request.user).prefetch_related("lines")[:200]
+    return [_order(o) for o in qs]
+
+
+@route(router.get, "/my/orders/{market_order_code}", authenticated=True, response=OrderOut)
+def my_order(request, market_order_code: str):
+    o = (
+        selectors.buyer_orders(request.user)
+        .prefetch_related("lines")
+        .filter(code=market_order_code[:12])
+        .first()
+    )
+    if o is None:
+        raise _not_found("Order")
+    return _order(o)
+
+
+# ------------------------------------------------------------------ seller
+
+
+def _seller_store(request, store_id: int) -> Store:
+    store = selectors.seller_stores(request.user).filter(pk=store_id).first()
+    if store is None and Store.objects.editable_by(request.user).filter(pk=store_id).exists():
+        from htxso.core.scoping import get_scope
+
+        if get_scope(request.user).national_edit:
+            store = Store.objects.get(pk=store_id)
+    if store is None:
+        raise _not_found("Store")
+    return store
+
+
+@route(
+    router.get,
+    "/seller/stores/{market_store_id}/orders",
+    roles=SELLER_ROLES,
+    response=list[SellerOrderOut],
+)
+def seller_orders(
+    request,
+    market_store_id: int,
+    state: str = Query(
+        "",
+        pattern=r"^(placed|confirmed|paid|shipped|delivered|completed|cancelled|refunded|expired)?$",
+    ),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+):
+    store = _seller_store(request, market_store_id)
+    qs = selectors.seller_orders(request.user, store, state or None).select_related("store", "ward")
+    return [_seller_order(o) for o in qs[offset : offset + limit]]
+
+
+@route(
+    router.get,
+    "/seller/stores/{market_store_id}/products",
+    roles=SELLER_ROLES,
+    response=list[SellerProductOut],
+)
+def seller_products(request, market_store_id: int):
+    store = _seller_store(request, market_store_id)
+    qs = store.products.prefetch_related("variants").order_by("-updated_at")[:500]
+    return [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "status": p.status,
+            "min_price": p.min_price,
+            "in_stock": p.in_stock,
+            "variants": [
+                {"id": v.pk, "label": v.label, "price": v.price, "stock": v.stock}
+                for v in p.variants.all()
+                if v.is_active
+            ],
+        }
+        for p in qs
+    ]
+
+
+@route(
+    router.post,
+    "/seller/orders/{market_order_id}/transition",
+    roles=SELLER_ROLES,
+    response=SellerOrderOut,
+    summary="Move an order of your store to its next state",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": TransitionIn.model_json_schema()}},
+        }
+    },
+)
+def seller_order_transition(request, market_order_id: int):
+    import json
+
+    from pydantic import ValidationError as PydanticError
+
+    order = Order.objects.editable_by(request.user).filter(pk=market_order_id).first()
+    if order is None:
+        raise _not_found("Order")
+    try:
+        data = TransitionIn.model_validate(json.loads(request.body or b"{}"))
+    except (ValueError, UnicodeDecodeError, PydanticError) as exc:
+        raise ApiError(
+            "invalid_body", _("The body must be JSON with to_state (and reason)."), status=400
+        ) from exc
+    if data.to_state not in OrderState.values:
+        raise ApiError("bad_state", _("Unknown order state."), status=400)
+    try:
+        order = order_svc.order_transition(
+            actor=request.user,
+            order=order,
+            to_state=data.to_state,
+            reason=data.reason,
+            reference=data.reference,
+        )
+    except MarketError as exc:
+        raise ApiError(exc.code, exc.text, status=409) from exc
+    except ValidationError as exc:
+        raise ApiError(
+            "invalid",
+            "; ".join(exc.messages),
+            status=400,
+            details=getattr(exc, "message_dict", None),
+        ) from exc
+    except PermissionDenied:
+        raise _not_found("Order") from None
+    order = Order.objects.select_related("store", "ward").prefetch_related("lines").get(pk=order.pk)
+    return _seller_order(order)

@@ -1,0 +1,65 @@
+"""Market models, one module per sub-domain.
+
+* :mod:`.stores` — ``Store`` (a seller: a cooperative, a cooperative group or a member
+  household attached to an organisation of the registry), ``StoreStatus``.
+* :mod:`.catalogue` — ``Category`` (tree), ``Product``, ``Variant`` (price and stock),
+  ``ProductImage``, ``SearchTerm`` (vocabulary of folded words for typo tolerance),
+  ``ProductTerm`` (inverted index: product ↔ word).
+* :mod:`.orders` — ``Cart``/``CartLine``, ``Checkout`` (one submission, idempotency key),
+  ``Order`` (one per store, state machine), ``OrderLine``, ``OrderEvent``, ``Payment``.
+* :mod:`.reviews` — ``Review`` (verified buyers) and ``Report`` (moderation queue).
+"""
+
+from .catalogue import (
+    Category,
+    Product,
+    ProductImage,
+    ProductStatus,
+    ProductTerm,
+    SearchKey,
+    SearchTerm,
+    Variant,
+)
+from .orders import (
+    Cart,
+    CartLine,
+    Checkout,
+    Fulfilment,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderState,
+    Payment,
+    PaymentMethod,
+)
+from .reviews import Report, ReportReason, ReportStatus, Review, ReviewStatus
+from .stores import SellerKind, Store, StoreStatus
+
+__all__ = [
+    "Cart",
+    "CartLine",
+    "Category",
+    "Checkout",
+    "Fulfilment",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderState",
+    "Payment",
+    "PaymentMethod",
+    "Product",
+    "ProductImage",
+    "ProductStatus",
+    "ProductTerm",
+    "Report",
+    "ReportReason",
+    "ReportStatus",
+    "Review",
+    "ReviewStatus",
+    "SearchKey",
+    "SearchTerm",
+    "SellerKind",
+    "Store",
+    "StoreStatus",
+    "Variant",
+]

@@ -1,0 +1,144 @@
+"""Stores (gian hàng): who sells on the market."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from htxso.core.scoping import ScopedManager
+from htxso.core.text import fold
+
+
+class SellerKind(models.TextChoices):
+    COOPERATIVE = "cooperative", _("Cooperative")
+    GROUP = "group", _("Cooperative group")
+    HOUSEHOLD = "household", _("Member household")
+
+
+class StoreStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Waiting for verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class Store(models.Model):
+    """A store on the market, owned by an organisation of the registry.
+
+    ``organisation`` is the cooperative (or cooperative group) the store belongs to; its
+    province is the store's province.  A member household's store (``kind=household``)
+    is attached to its cooperative and run by ``owner`` (a member user); the cooperative's
+    managers can also manage it.  Only ``verified`` stores are public and can sell;
+    the provincial officer verifies against the registry (tax code, status) or rejects
+    with ``status_reason``.  ``bank_bin``/``bank_account``/``bank_account_name`` feed the
+    VietQR codes of its orders.
+    """
+
+    scope_province_path = "organisation__province"
+    scope_organisation_path = "organisation"
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        related_name="stores",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(
+        _("seller"), max_length=20, choices=SellerKind.choices, default=SellerKind.COOPERATIVE
+    )
+    household_name = models.CharField(
+        _("household name"),
+        max_length=120,
+        blank=True,
+        help_text=_("For a member household's store: the household's name."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="market_stores",
+        verbose_name=_("run by"),
+    )
+    name = models.CharField(_("store name"), max_length=120)
+    slug = models.SlugField(_("address"), max_length=140, unique=True)
+    description = models.TextField(_("description"), blank=True, max_length=8000)
+    logo = models.ImageField(_("logo"), upload_to="market/logos/", blank=True)
+    phone = models.CharField(_("phone"), max_length=15, blank=True)
+    offers_pickup = models.BooleanField(_("pickup at the store"), default=True)
+    pickup_address = models.CharField(_("pickup address"), max_length=255, blank=True)
+    offers_delivery = models.BooleanField(_("delivery"), default=True)
+    delivery_fee = models.PositiveIntegerField(_("delivery fee (VND)"), default=0)
+    delivery_note = models.CharField(_("delivery note"), max_length=255, blank=True)
+    bank_bin = models.CharField(_("bank"), max_length=6, blank=True)
+    bank_account = models.CharField(_("account number"), max_length=19, blank=True)
+    bank_account_name = models.CharField(_("account holder"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=StoreStatus.choices, default=StoreStatus.DRAFT
+    )
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        indexes = [models.Index(fields=["status", "name"], name="market_store_status_name")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offers_pickup=True) | Q(offers_delivery=True),
+                name="market_store_pickup_or_delivery",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "pending", "verified", "rejected", "suspended"]),
+                name="market_store_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="household") | ~Q(household_name=""),
+                name="market_store_household_named",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.name} {self.household_name}")[:400]
+        if kwargs.get("update_fields") is not None and (
+            "name" in kwargs["update_fields"] or "household_name" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def scope_visible_extra(user, scope):
+        return Q(owner=user) if user.is_authenticated else Q(pk__in=[])
+
+    @staticmethod
+    def scope_editable_extra(user, scope):
+        return Q(owner=user) if user.is_authenticated else Q(pk__in=[])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == StoreStatus.VERIFIED
+
+    @property
+    def has_bank_account(self) -> bool:
+        return bool(self.bank_bin and self.bank_account)

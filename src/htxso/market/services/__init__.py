@@ -1,0 +1,1 @@
+"""Every write of the market app, one module per sub-domain."""

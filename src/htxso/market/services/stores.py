@@ -1,0 +1,318 @@
+"""Writes to stores: open, edit, ask for verification; verify, reject, suspend."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from htxso.core import audit
+from htxso.core.audit import ACTION_LABELS
+from htxso.core.codes import CodeError, validate_vn_phone
+from htxso.core.scoping import get_scope
+from htxso.core.text import fold
+from htxso.registry.models import Organisation, OrganisationKind, OrganisationStatus
+
+from ..banks import bank_by_bin
+from ..models import SellerKind, Store, StoreStatus
+from .common import Errors, MarketError, int_value, rich_text, snap, text
+
+ACTION_LABELS.update(
+    {
+        "store.create": _("Store opened"),
+        "store.update": _("Store changed"),
+        "store.submit": _("Store sent for verification"),
+        "store.verify": _("Store verified"),
+        "store.reject": _("Store rejected"),
+        "store.suspend": _("Store suspended"),
+    }
+)
+
+_ACCOUNT_RE = re.compile(r"[0-9A-Za-z]{4,19}")
+
+
+def seller_organisations(user) -> list[Organisation]:
+    """Organisations the user may open a store for: managed ones, and (for a member
+    household) the cooperatives the user is a member of."""
+    scope = get_scope(user)
+    ids = scope.edit_organisations | scope.member_organisations
+    if not ids:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=ids)
+        .exclude(kind=OrganisationKind.UNION)
+        .select_related("province")
+        .order_by("name")
+    )
+
+
+def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
+    base = slugify(fold(name))[:120] or "gian-hang"
+    slug, n = base, 2
+    while Store.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _store_values(errors: Errors, data: dict) -> dict:
+    values = {
+        "name": text(errors, "name", data.get("name"), max_length=120, required=True),
+        "description": rich_text(
+            text(errors, "description", data.get("description"), max_length=8000, multiline=True)
+        ),
+        "pickup_address": text(
+            errors, "pickup_address", data.get("pickup_address"), max_length=255
+        ),
+        "delivery_note": text(errors, "delivery_note", data.get("delivery_note"), max_length=255),
+        "bank_account_name": text(
+            errors, "bank_account_name", data.get("bank_account_name"), max_length=100
+        ).upper(),
+        "offers_pickup": bool(data.get("offers_pickup")),
+        "offers_delivery": bool(data.get("offers_delivery")),
+    }
+    fee = int_value(
+        errors, "delivery_fee", data.get("delivery_fee") or 0, minimum=0, maximum=5_000_000
+    )
+    values["delivery_fee"] = fee or 0
+    if not values["offers_pickup"] and not values["offers_delivery"]:
+        errors.add(
+            "offers_delivery",
+            _("Offer pickup, delivery or both, so buyers can receive their goods."),
+            "no_fulfilment",
+        )
+    if values["offers_pickup"] and not values["pickup_address"]:
+        errors.add("pickup_address", _("Enter where buyers pick up their goods."), "required")
+    phone = data.get("phone") or ""
+    if phone.strip():
+        try:
+            values["phone"] = validate_vn_phone(phone)
+        except CodeError as exc:
+            errors.add("phone", exc.message, exc.code, exc.params)
+    else:
+        values["phone"] = ""
+    bin_ = (data.get("bank_bin") or "").strip()
+    account = re.sub(r"[\s.-]", "", data.get("bank_account") or "")
+    if bin_ and bank_by_bin(bin_) is None:
+        errors.add("bank_bin", _("Choose a bank from the list."), "unknown_bank")
+    if account and not _ACCOUNT_RE.fullmatch(account):
+        errors.add(
+            "bank_account",
+            _("An account number has 4 to 19 digits or letters, without spaces."),
+            "bad_account",
+        )
+    if bool(bin_) != bool(account):
+        errors.add(
+            "bank_account" if bin_ else "bank_bin",
+            _("Give both the bank and the account number, or neither."),
+            "bank_incomplete",
+        )
+    values["bank_bin"], values["bank_account"] = bin_, account
+    return values
+
+
+@transaction.atomic
+def store_create(*, actor, organisation: Organisation, data: dict, logo=None) -> Store:
+    """Open a draft store for ``organisation`` (managed by ``actor``, or a member
+    household of it when ``data["kind"] == "household"``)."""
+    scope = get_scope(actor)
+    kind = data.get("kind") or SellerKind.COOPERATIVE
+    errors = Errors()
+    if kind not in SellerKind.values:
+        errors.add("kind", _("Choose who sells."), "invalid_choice")
+    manages = scope.national_edit or organisation.pk in scope.edit_organisations
+    member = organisation.pk in scope.member_organisations
+    if not manages and not (member and kind == SellerKind.HOUSEHOLD):
+        raise PermissionDenied
+    if organisation.kind == OrganisationKind.UNION:
+        errors.add("organisation", _("A union of cooperatives cannot open a store."), "union")
+    if kind == SellerKind.GROUP and organisation.kind != OrganisationKind.GROUP:
+        kind = SellerKind.COOPERATIVE
+    if organisation.kind == OrganisationKind.GROUP and kind == SellerKind.COOPERATIVE:
+        kind = SellerKind.GROUP
+    household = text(errors, "household_name", data.get("household_name"), max_length=120)
+    if kind == SellerKind.HOUSEHOLD and not household:
+        errors.add("household_name", _("Enter the household's name."), "required")
+    values = _store_values(errors, data)
+    logo_file = _logo(errors, logo)
+    errors.raise_if_any()
+    store = Store(
+        organisation=organisation,
+        kind=kind,
+        household_name=household if kind == SellerKind.HOUSEHOLD else "",
+        owner=actor if getattr(actor, "pk", None) else None,
+        slug=_unique_slug(values["name"]),
+        **values,
+    )
+    if logo_file is not None:
+        store.logo.save(f"logo-{store.slug}.{logo_file[1]}", logo_file[0], save=False)
+    store.save()
+    audit.record(actor=actor, action="store.create", instance=store, after=snap(store))
+    return store
+
+
+def _logo(errors: Errors, upload):
+    if upload is None:
+        return None
+    from django.core.files.base import ContentFile
+
+    from ..images import ImageRejected, process_upload
+
+    try:
+        processed = process_upload(upload)
+    except ImageRejected as exc:
+        errors.add("logo", exc.message, exc.code)
+        return None
+    ext = "webp" if processed.content_type == "image/webp" else "jpg"
+    return ContentFile(processed.thumb), ext
+
+
+@transaction.atomic
+def store_update(*, actor, store: Store, data: dict, logo=None) -> Store:
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    before = snap(store)
+    errors = Errors()
+    values = _store_values(errors, data)
+    if store.kind == SellerKind.HOUSEHOLD:
+        household = text(
+            errors, "household_name", data.get("household_name"), max_length=120, required=True
+        )
+        values["household_name"] = household
+    logo_file = _logo(errors, logo)
+    errors.raise_if_any()
+    for name, value in values.items():
+        setattr(store, name, value)
+    if logo_file is not None:
+        store.logo.save(f"logo-{store.slug}.{logo_file[1]}", logo_file[0], save=False)
+    store.save()
+    audit.record(
+        actor=actor,
+        action="store.update",
+        instance=store,
+        before=before,
+        after=snap(store),
+    )
+    return store
+
+
+def registry_problems(store: Store) -> list[str]:
+    """Why the registry does not back this store (empty when it does)."""
+    org = store.organisation
+    problems = []
+    if org.status != OrganisationStatus.ACTIVE:
+        problems.append(
+            _("The organisation is not operating in the registry (%(status)s).")
+            % {"status": org.get_status_display()}
+        )
+    if org.kind != OrganisationKind.GROUP and not org.tax_code:
+        problems.append(_("The organisation has no tax code in the registry."))
+    if org.tax_code:
+        from htxso.core.codes import validate_tax_code
+
+        try:
+            validate_tax_code(org.tax_code)
+        except CodeError:
+            problems.append(_("The tax code in the registry is not valid."))
+    return problems
+
+
+@transaction.atomic
+def store_submit(*, actor, store: Store) -> Store:
+    """Ask the provincial alliance to verify the store."""
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    if store.status not in (StoreStatus.DRAFT, StoreStatus.REJECTED):
+        raise MarketError("store_not_draft", _("This store has already been sent."))
+    store.status = StoreStatus.PENDING
+    store.submitted_at = timezone.now()
+    store.status_reason = ""
+    store.save(update_fields=["status", "submitted_at", "status_reason", "updated_at"])
+    audit.record(actor=actor, action="store.submit", instance=store)
+    return store
+
+
+def _require_officer(actor, store: Store) -> None:
+    scope = get_scope(actor)
+    if not (scope.national_edit or store.organisation.province_id in scope.edit_provinces):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def store_verify(*, actor, store: Store) -> Store:
+    _require_officer(actor, store)
+    store = Store.objects.select_for_update().select_related("organisation").get(pk=store.pk)
+    if store.status not in (StoreStatus.PENDING, StoreStatus.SUSPENDED, StoreStatus.REJECTED):
+        raise MarketError(
+            "store_not_pending", _("Only a store waiting for verification can be verified.")
+        )
+    problems = registry_problems(store)
+    if problems:
+        raise MarketError("registry_mismatch", " ".join(str(p) for p in problems))
+    store.status = StoreStatus.VERIFIED
+    store.status_reason = ""
+    store.verified_at = timezone.now()
+    store.verified_by = actor
+    store.save(
+        update_fields=["status", "status_reason", "verified_at", "verified_by", "updated_at"]
+    )
+    audit.record(actor=actor, action="store.verify", instance=store)
+    _notify_owner(store, _("Your store %(name)s is verified and open to buyers."))
+    return store
+
+
+def _decide(*, actor, store: Store, status: str, reason: str, action: str, allowed) -> Store:
+    _require_officer(actor, store)
+    errors = Errors()
+    reason = text(errors, "reason", reason, max_length=500, required=True)
+    errors.raise_if_any()
+    store = Store.objects.select_for_update().get(pk=store.pk)
+    if store.status not in allowed:
+        raise MarketError("store_bad_state", _("This store is not in a state that allows it."))
+    store.status = status
+    store.status_reason = reason
+    store.save(update_fields=["status", "status_reason", "updated_at"])
+    audit.record(actor=actor, action=action, instance=store, after={"reason": reason})
+    return store
+
+
+@transaction.atomic
+def store_reject(*, actor, store: Store, reason: str) -> Store:
+    store = _decide(
+        actor=actor,
+        store=store,
+        status=StoreStatus.REJECTED,
+        reason=reason,
+        action="store.reject",
+        allowed=(StoreStatus.PENDING,),
+    )
+    _notify_owner(store, _("Your store %(name)s was not verified: %(reason)s"))
+    return store
+
+
+@transaction.atomic
+def store_suspend(*, actor, store: Store, reason: str) -> Store:
+    return _decide(
+        actor=actor,
+        store=store,
+        status=StoreStatus.SUSPENDED,
+        reason=reason,
+        action="store.suspend",
+        allowed=(StoreStatus.VERIFIED,),
+    )
+
+
+def _notify_owner(store: Store, template) -> None:
+    from htxso.core.notify import email_after_commit
+
+    recipients = []
+    if store.owner_id and store.owner.email:
+        recipients.append(store.owner.email)
+    if store.organisation.email:
+        recipients.append(store.organisation.email)
+    email_after_commit(
+        subject=str(_("HTX Số market: your store")),
+        body=str(template) % {"name": store.name, "reason": store.status_reason},
+        recipients=recipients,
+    )

@@ -1,0 +1,62 @@
+from django.urls import path
+
+from . import views_buyer, views_officer, views_public, views_seller, views_stats
+
+app_name = "market"
+
+urlpatterns = [
+    path("cho/", views_public.market_home, name="home"),
+    path("cho/gian-hang/", views_public.store_list, name="store_list"),
+    path("cho/gian-hang/<slug:store_slug>/", views_public.store_detail, name="store_detail"),
+    path("cho/san-pham/<int:product_id>/", views_public.product_detail, name="product_detail"),
+    path("cho/gio-hang/", views_buyer.cart_view, name="cart"),
+    path("cho/gio-hang/them/", views_buyer.cart_add, name="cart_add"),
+    path("cho/gio-hang/sua/", views_buyer.cart_update, name="cart_update"),
+    path("cho/dat-hang/", views_buyer.checkout, name="checkout"),
+    path("cho/da-dat/<str:checkout_token>/", views_buyer.checkout_done, name="checkout_done"),
+    path("cho/don-hang/", views_buyer.my_orders, name="my_orders"),
+    path("cho/don-hang/<str:order_code>/", views_buyer.order_detail, name="order_detail"),
+    path("cho/bao-cao/", views_buyer.report_form, name="report"),
+    path("cho/ban-hang/", views_seller.seller_home, name="seller_home"),
+    path("cho/ban-hang/mo-gian-hang/", views_seller.store_create, name="store_create"),
+    path("cho/ban-hang/<int:store_id>/", views_seller.seller_store, name="seller_store"),
+    path(
+        "cho/ban-hang/<int:store_id>/san-pham/",
+        views_seller.seller_products,
+        name="seller_products",
+    ),
+    path(
+        "cho/ban-hang/<int:store_id>/san-pham/moi/",
+        views_seller.seller_product_create,
+        name="seller_product_create",
+    ),
+    path(
+        "cho/ban-hang/san-pham/<int:product_id>/",
+        views_seller.seller_product_edit,
+        name="seller_product_edit",
+    ),
+    path("cho/ban-hang/<int:store_id>/don-hang/", views_seller.seller_orders, name="seller_orders"),
+    path("cho/ban-hang/don/<int:order_id>/", views_seller.seller_order, name="seller_order"),
+    path("cho/thong-ke/", views_stats.market_stats, name="stats"),
+    path(
+        "cho/ban-hang/<int:store_id>/don-hang.xlsx",
+        views_stats.seller_orders_xlsx,
+        name="seller_orders_xlsx",
+    ),
+    path(
+        "cho/ban-hang/<int:store_id>/bieu-do/",
+        views_stats.seller_dashboard,
+        name="seller_dashboard",
+    ),
+    path("cho/kiem-duyet/", views_officer.moderation, name="moderation"),
+    path(
+        "cho/kiem-duyet/gian-hang/<int:store_id>/",
+        views_officer.store_review,
+        name="officer_store",
+    ),
+    path(
+        "cho/kiem-duyet/bao-cao/<int:report_id>/",
+        views_officer.report_decide,
+        name="officer_report",
+    ),
+]

@@ -1,0 +1,277 @@
+"""Buyer pages: cart, checkout, orders (guests and signed-in), reviews, reports."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from htxso.core.access import access
+from htxso.geo.models import Province
+
+from . import selectors
+from .models import Checkout, Fulfilment, PaymentMethod, ReportReason, Review
+from .payment import order_payment
+from .services import cart as cart_svc
+from .services import orders as order_svc
+from .services import reviews as review_svc
+from .services.common import MarketError
+from .views_common import error_dict
+
+
+def _cart_context(request, cart):
+    lines = cart_svc.cart_lines(cart)
+    groups: dict[int, dict] = {}
+    for line in lines:
+        store = line.variant.product.store
+        g = groups.setdefault(store.pk, {"store": store, "lines": [], "subtotal": 0})
+        line.amount = line.price_seen * line.quantity
+        line.price_changed = line.variant.price != line.price_seen
+        g["lines"].append(line)
+        g["subtotal"] += line.amount
+    return {
+        "cart": cart,
+        "groups": list(groups.values()),
+        "total": sum(g["subtotal"] for g in groups.values()),
+        "count": sum(line.quantity for line in lines),
+    }
+
+
+@access(public=True)
+def cart_view(request):
+    cart = cart_svc.cart_for(request)
+    return render(request, "market/cart.html", _cart_context(request, cart))
+
+
+@access(public=True)
+@require_POST
+def cart_add(request):
+    cart = cart_svc.cart_for(request, create=True)
+    try:
+        line = cart_svc.cart_add(
+            cart=cart,
+            variant_id=request.POST.get("variant"),
+            quantity=request.POST.get("quantity") or 1,
+        )
+        messages.success(
+            request,
+            _("Added to your cart: %(title)s (%(label)s).")
+            % {"title": line.variant.product.title, "label": line.variant.label},
+        )
+    except MarketError as exc:
+        messages.error(request, exc.text)
+    nxt = request.POST.get("next") or ""
+    if nxt.startswith("/") and not nxt.startswith("//"):
+        return redirect(nxt)
+    return redirect("market:cart")
+
+
+@access(public=True)
+@require_POST
+def cart_update(request):
+    cart = cart_svc.cart_for(request)
+    if cart is not None:
+        try:
+            if request.POST.get("remove"):
+                cart_svc.cart_remove(cart=cart, line_id=request.POST.get("remove"))
+            else:
+                for key, value in request.POST.items():
+                    if key.startswith("qty-"):
+                        cart_svc.cart_set_quantity(cart=cart, line_id=key[4:], quantity=value)
+        except MarketError as exc:
+            messages.error(request, exc.text)
+    return redirect("market:cart")
+
+
+@access(public=True)
+def checkout(request):
+    cart = cart_svc.cart_for(request)
+    context = _cart_context(request, cart)
+    if not context["groups"]:
+        return render(request, "market/cart.html", context)
+    errors: dict[str, list[str]] = {}
+    data = {}
+    if request.method == "POST":
+        data = request.POST.dict()
+        try:
+            orders = order_svc.checkout_place(
+                actor=request.user,
+                cart=cart,
+                data=data,
+                idempotency_key=request.POST.get("idempotency_key", ""),
+            )
+        except MarketError as exc:
+            errors = {"__all__": [exc.text]}
+            if exc.code == "price_changed":
+                context = _cart_context(request, cart)
+                context["price_changes"] = exc.details
+        except ValidationError as exc:
+            errors = error_dict(exc)
+        else:
+            token = orders[0].checkout.token
+            tokens = request.session.get("market_checkouts", [])
+            if token not in tokens:
+                request.session["market_checkouts"] = [*tokens[-19:], token]
+            return redirect("market:checkout_done", checkout_token=token)
+    elif request.user.is_authenticated:
+        data = {
+            "buyer_name": request.user.full_name,
+            "buyer_email": request.user.email,
+        }
+    ward = None
+    if data.get("ward"):
+        from htxso.geo.models import Ward
+
+        ward = Ward.objects.filter(pk=str(data["ward"])[:5]).first()
+        if ward is not None and not data.get("province"):
+            data["province"] = ward.province_id
+    context.update(
+        {
+            "ward": ward,
+            "errors": errors,
+            "data": data,
+            "idempotency_key": data.get("idempotency_key") or secrets.token_urlsafe(18),
+            "provinces": Province.objects.order_by("name").values_list("code", "name"),
+            "fulfilments": Fulfilment.choices,
+            "payment_methods": PaymentMethod.choices,
+        }
+    )
+    return render(request, "market/checkout.html", context, status=400 if errors else 200)
+
+
+@access(public=True)
+def checkout_done(request, checkout_token: str):
+    """The orders of one checkout with their VietQR codes (the token is the key)."""
+    chk = Checkout.objects.filter(token=str(checkout_token)[:43]).first()
+    if chk is None:
+        raise Http404
+    mine = request.user.is_authenticated and chk.user_id == request.user.pk
+    if not mine and checkout_token not in request.session.get("market_checkouts", []):
+        # A shared link still works; remember it for the order pages.
+        request.session["market_checkouts"] = [
+            *request.session.get("market_checkouts", [])[-19:],
+            checkout_token,
+        ]
+    orders = list(
+        chk.orders.select_related("store__organisation", "ward").prefetch_related("lines")
+    )
+    return render(
+        request,
+        "market/checkout_done.html",
+        {"orders": orders, "payments": {o.pk: order_payment(o) for o in orders}, "checkout": chk},
+    )
+
+
+@access(authenticated=True)
+def my_orders(request):
+    return render(
+        request, "market/my_orders.html", {"orders": selectors.buyer_orders(request.user)[:100]}
+    )
+
+
+@access(public=True)
+def order_detail(request, order_code: str):
+    order = selectors.order_for_buyer(request, order_code)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                order_svc.order_transition(
+                    actor=request.user,
+                    order=order,
+                    to_state="cancelled",
+                    reason=request.POST.get("reason") or _("Cancelled by the buyer"),
+                    as_buyer=True,
+                )
+                messages.success(request, _("Your order is cancelled."))
+            elif action == "received":
+                order_svc.order_transition(
+                    actor=request.user, order=order, to_state="completed", as_buyer=True
+                )
+                messages.success(request, _("Thank you! The order is completed."))
+            elif action == "review":
+                review_svc.review_create(
+                    actor=request.user,
+                    order=order,
+                    product_id=request.POST.get("product"),
+                    rating=request.POST.get("rating"),
+                    text_value=request.POST.get("text", ""),
+                    author_name=request.POST.get("author_name", ""),
+                )
+                messages.success(request, _("Thank you for your review."))
+        except MarketError as exc:
+            messages.error(request, exc.text)
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
+        except PermissionError:
+            raise Http404 from None
+        return redirect("market:order_detail", order_code=order.code)
+    reviewed = set(order.reviews.values_list("product_id", flat=True))
+    return render(
+        request,
+        "market/order_detail.html",
+        {
+            "order": order,
+            "payment": order_payment(order),
+            "events": list(order.events.all()),
+            "reviewed": reviewed,
+            "can_review": order.state in review_svc.REVIEWABLE_STATES,
+        },
+    )
+
+
+@access(public=True)
+def report_form(request):
+    """Report a product or a review (anyone)."""
+    product = review = None
+    pid, rid = (
+        request.GET.get("san_pham") or request.POST.get("product"),
+        request.GET.get("danh_gia") or request.POST.get("review"),
+    )
+    if rid:
+        review = get_object_or_404(Review.objects.select_related("product"), pk=_int(rid))
+    elif pid:
+        product = selectors.public_product(pid)
+    else:
+        return render(request, "market/report.html", {"reasons": [], "errors": {}, "data": {}})
+    errors = {}
+    if request.method == "POST":
+        try:
+            review_svc.report_create(
+                actor=request.user,
+                product=product,
+                review=review,
+                reason=request.POST.get("reason", ""),
+                detail=request.POST.get("detail", ""),
+                contact=request.POST.get("contact", ""),
+            )
+        except ValidationError as exc:
+            errors = error_dict(exc)
+        else:
+            messages.success(request, _("Thank you. The provincial alliance will look at it."))
+            target = product or review.product
+            return redirect("market:product_detail", product_id=target.pk)
+    return render(
+        request,
+        "market/report.html",
+        {
+            "product": product,
+            "review": review,
+            "reasons": ReportReason.choices,
+            "errors": errors,
+            "data": request.POST,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None

@@ -1,0 +1,157 @@
+"""Forms of the programs pages (parsing only; rules live in the services)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from htxso.core.formatting import ParseError, parse_vnd
+from htxso.registry.models import OrganisationKind
+
+from .forms_criteria import CriterionForm  # noqa: F401  (re-exported)
+from .models import Ranking
+
+DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CallForm(forms.Form):
+    title = forms.CharField(
+        label=_("Name of the call"),
+        max_length=255,
+        help_text=_("Short and clear, e.g. Lựa chọn HTX tham gia dự án thanh niên chuyển đổi số."),
+    )
+    programme = forms.CharField(
+        label=_("Programme or project"),
+        max_length=255,
+        help_text=_("As it will read in the letter, e.g. Dự án “Thanh niên trong HTX…”."),
+    )
+    donor = forms.CharField(label=_("Donor"), max_length=255, required=False)
+    period = forms.CharField(label=_("Implementation period"), max_length=100, required=False)
+    summary = forms.CharField(
+        label=_("Objectives and expected results"),
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    audience_kinds = forms.MultipleChoiceField(
+        label=_("Who may apply"),
+        choices=OrganisationKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["cooperative"],
+    )
+    deadline = forms.DateTimeField(
+        label=_("Deadline for applications"),
+        widget=DT_WIDGET,
+        help_text=_("Vietnam time (UTC+7)."),
+    )
+    forward_deadline = forms.DateTimeField(
+        label=_("Deadline for provincial lists"),
+        widget=DT_WIDGET,
+        required=False,
+        help_text=_("When provincial alliances must forward their lists to VCA. Optional."),
+    )
+    min_eligible = forms.IntegerField(
+        label=_("Eligible cooperatives for a province to qualify"),
+        min_value=1,
+        initial=5,
+        help_text=_("A province qualifies with at least this many eligible cooperatives."),
+    )
+    provinces_min = forms.IntegerField(
+        label=_("Fewest provinces"), min_value=1, max_value=34, initial=12
+    )
+    provinces_max = forms.IntegerField(
+        label=_("Most provinces"),
+        min_value=1,
+        max_value=34,
+        initial=24,
+        help_text=_("How many provinces VCA may select, from the fewest to the most (1 to 34)."),
+    )
+    ranking = forms.ChoiceField(
+        label=_("Ranking of provinces"),
+        choices=Ranking.choices,
+        help_text=_("The order of the qualifying provinces on the national selection page."),
+    )
+    reference = forms.CharField(
+        label=_("VCA letter number"),
+        max_length=60,
+        required=False,
+        help_text=_("Printed on the letter to the provinces, e.g. 205/CQLMHTXVN-HTQT."),
+    )
+    contact = forms.CharField(
+        label=_("Contact"),
+        max_length=255,
+        required=False,
+        help_text=_("Person and phone number to call with questions, printed on the letter."),
+    )
+
+
+class PublishForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Provincial deadline"),
+        required=False,
+        widget=DT_WIDGET,
+        help_text=_("Optional: earlier than VCA's deadline, to leave time to compile."),
+    )
+    letter_number = forms.CharField(
+        label=_("Letter number"),
+        max_length=60,
+        required=False,
+        help_text=_("E.g. 108/CV-LMHTX; empty to number it by hand."),
+    )
+    contact = forms.CharField(label=_("Contact person and phone"), max_length=255, required=False)
+    address = forms.CharField(label=_("Address for submissions"), max_length=255, required=False)
+
+
+class MoneyField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_vnd(value, allow_negative=True)
+        except ParseError as exc:
+            raise forms.ValidationError(str(exc), code=exc.code) from exc
+
+
+class ReportForm(forms.Form):
+    report_year = forms.IntegerField(label=_("Figures of the year"), required=False)
+    workers_total = forms.IntegerField(label=_("Workers"), required=False, min_value=0)
+    workers_youth = forms.IntegerField(label=_("Workers under 35"), required=False, min_value=0)
+    revenue = MoneyField(label=_("Revenue (VND)"), required=False, max_length=40)
+    profit = MoneyField(
+        label=_("Profit before tax (VND)"),
+        required=False,
+        max_length=40,
+        help_text=_("Negative for a loss."),
+    )
+    activities = forms.CharField(
+        label=_("Business activities"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("A short report: what you produce, for whom, results of the last years."),
+    )
+    products = forms.CharField(
+        label=_("Main products"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    value_chain = forms.CharField(
+        label=_("Value chain"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Partners who buy, process or sell your products."),
+    )
+    dx_readiness = forms.CharField(
+        label=_("Leadership and digital transformation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How the board is ready to learn and apply digital tools."),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Document (PDF, JPEG, PNG, DOCX, XLSX; up to 10 MB)"))

@@ -1,0 +1,281 @@
+"""Reads of the programs app.  Selectors take the user first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, Q
+from django.http import Http404
+
+from htxso.core.scoping import get_scope
+
+from .models import (
+    Application,
+    ApplicationStatus,
+    Call,
+    CallProvince,
+    CallStatus,
+    Notification,
+    ProvinceCompilation,
+    ProvinceDecision,
+    Ranking,
+)
+
+#: statuses of an application that reached VCA
+AT_VCA = (ApplicationStatus.FORWARDED, ApplicationStatus.SELECTED, ApplicationStatus.NOT_SELECTED)
+
+
+def calls_visible(user):
+    """VCA sees every call; everybody else the calls that are no longer drafts."""
+    qs = Call.objects.all()
+    if not get_scope(user).national_view:
+        qs = qs.exclude(status=CallStatus.DRAFT)
+    return qs
+
+
+def call_visible_or_404(user, call_id) -> Call:
+    try:
+        return calls_visible(user).get(pk=call_id)
+    except (Call.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def calls_for_organisations(user, organisations):
+    """Open calls published in the provinces of ``organisations`` for their kinds."""
+    provinces = {o.province_id for o in organisations}
+    calls = list(
+        Call.objects.filter(status=CallStatus.OPEN, publications__province_id__in=provinces)
+        .distinct()
+        .prefetch_related("publications")
+    )
+    return [c for c in calls if any(o.kind in (c.audience_kinds or []) for o in organisations)]
+
+
+def my_applications(user):
+    scope = get_scope(user)
+    return (
+        Application.objects.filter(organisation_id__in=sorted(scope.edit_organisations))
+        .select_related("call", "organisation")
+        .order_by("-created_at")
+    )
+
+
+def unread_notifications(user, limit: int = 10):
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Notification.objects.filter(user=user, read_at__isnull=True)[:limit])
+
+
+def province_applications(user, call: Call, province_id: str):
+    return (
+        Application.objects.visible_to(user)
+        .filter(call=call, organisation__province_id=province_id)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .select_related("organisation")
+        .prefetch_related("results")
+        .order_by("organisation__name")
+    )
+
+
+def publication(call: Call, province_id: str) -> CallProvince | None:
+    return CallProvince.objects.filter(call=call, province_id=province_id).first()
+
+
+@dataclass
+class ProvinceRow:
+    province_id: str
+    name: str
+    submitted: int = 0
+    eligible: int = 0
+    youth_avg: float | None = None
+    forwarded_at: object = None
+    qualifies: bool = False
+    rank: int | None = None
+    decision: ProvinceDecision | None = None
+    applications: list = field(default_factory=list)
+
+
+@dataclass
+class NationalSummary:
+    call: Call
+    rows: list[ProvinceRow]
+    qualified: list[ProvinceRow]
+    not_forwarded: int
+
+    @property
+    def can_reach_minimum(self) -> bool:
+        return len(self.qualified) >= self.call.provinces_min
+
+
+def national_summary(call: Call) -> NationalSummary:
+    """Every province with a forwarded list, its figures, qualification and rank.
+
+    A fixed number of queries (four) whatever the number of applications."""
+    compilations = list(ProvinceCompilation.objects.filter(call=call).select_related("province"))
+    stats = {
+        row["organisation__province_id"]: row
+        for row in Application.objects.filter(call=call)
+        .values("organisation__province_id")
+        .annotate(
+            submitted=Count("pk", filter=~Q(status__in=("draft", "withdrawn"))),
+            youth=Avg("youth_share", filter=Q(status__in=AT_VCA)),
+        )
+        .order_by()
+    }
+    decisions = {d.province_id: d for d in ProvinceDecision.objects.filter(call=call)}
+    applications: dict[str, list] = {}
+    for application in (
+        Application.objects.filter(call=call, status__in=AT_VCA)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    ):
+        applications.setdefault(application.organisation.province_id, []).append(application)
+    rows = []
+    for comp in compilations:
+        stat = stats.get(comp.province_id, {})
+        rows.append(
+            ProvinceRow(
+                province_id=comp.province_id,
+                name=comp.province.name,
+                submitted=stat.get("submitted", 0),
+                eligible=comp.eligible_count,
+                youth_avg=stat.get("youth"),
+                forwarded_at=comp.forwarded_at,
+                qualifies=comp.eligible_count >= call.min_eligible,
+                decision=decisions.get(comp.province_id),
+                applications=applications.get(comp.province_id, []),
+            )
+        )
+    if call.ranking == Ranking.YOUTH_SHARE:
+        key = lambda r: (not r.qualifies, -(r.youth_avg or 0), -r.eligible, r.province_id)  # noqa: E731
+    elif call.ranking == Ranking.FIRST_FORWARDED:
+        key = lambda r: (not r.qualifies, r.forwarded_at, r.province_id)  # noqa: E731
+    else:
+        key = lambda r: (not r.qualifies, -r.eligible, -(r.youth_avg or 0), r.province_id)  # noqa: E731
+    rows.sort(key=key)
+    qualified = [r for r in rows if r.qualifies]
+    for position, row in enumerate(qualified, start=1):
+        row.rank = position
+    published = CallProvince.objects.filter(call=call).count()
+    return NationalSummary(call, rows, qualified, max(published - len(rows), 0))
+
+
+# ------------------------------------------------------------------ home-page card
+
+#: statuses of an application the provincial officer has to look at
+WAITING_REVIEW = (ApplicationStatus.SUBMITTED,)
+
+
+def _decided_last():
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(
+        When(status=CallStatus.DECIDED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    ).asc()
+
+
+DECIDED_LAST = _decided_last()
+
+
+def home_card(user, limit: int = 5) -> dict:
+    """What the home page says about calls, by role, in at most four queries
+    (notifications included).
+
+    A cooperative manager: the open calls his organisations can apply to (published in
+    their province, for their kind, not applied yet) and his applications' statuses.
+    A provincial officer: the open or closing calls, whether his province published
+    them, and the applications waiting for review.  VCA: the calls with the number of
+    provinces that published and that forwarded their lists."""
+    from django.db.models import Exists, OuterRef
+
+    from htxso.registry.models import Organisation
+
+    scope = get_scope(user)
+    card: dict = {"notifications": unread_notifications(user, 3), "role": ""}
+    if scope.national_view:
+        calls = list(
+            Call.objects.annotate(
+                n_published=Count("publications", distinct=True),
+                n_forwarded=Count("compilations", distinct=True),
+            ).order_by(DECIDED_LAST, "deadline", "pk")[:limit]
+        )
+        card.update(role="national", calls=calls)
+    elif scope.view_provinces:
+        provinces = sorted(scope.view_provinces)
+        calls = list(
+            Call.objects.exclude(status=CallStatus.DRAFT)
+            .annotate(
+                published_here=Exists(
+                    CallProvince.objects.filter(call=OuterRef("pk"), province_id__in=provinces)
+                ),
+                forwarded_here=Exists(
+                    ProvinceCompilation.objects.filter(
+                        call=OuterRef("pk"), province_id__in=provinces
+                    )
+                ),
+                waiting=Count(
+                    "applications",
+                    filter=Q(
+                        applications__organisation__province_id__in=provinces,
+                        applications__status__in=WAITING_REVIEW,
+                    ),
+                ),
+            )
+            .order_by(DECIDED_LAST, "deadline", "pk")[:limit]
+        )
+        card.update(
+            role="province",
+            calls=calls,
+            to_publish=sum(
+                1 for c in calls if c.status == CallStatus.OPEN and not c.published_here
+            ),
+            waiting=sum(c.waiting for c in calls),
+            can_publish=bool(scope.edit_provinces),
+        )
+    elif scope.edit_organisations or scope.member_organisations:
+        org_ids = sorted(scope.edit_organisations or scope.member_organisations)
+        organisations = list(
+            Organisation.objects.filter(pk__in=org_ids).only("pk", "name", "kind", "province_id")
+        )
+        mine = list(
+            Application.objects.filter(organisation_id__in=org_ids)
+            .select_related("call", "organisation")
+            .only(
+                "pk",
+                "status",
+                "updated_at",
+                "call__id",
+                "call__title",
+                "organisation__id",
+                "organisation__name",
+            )
+            .order_by("-updated_at", "-pk")
+        )
+        applied = {(a.call_id, a.organisation_id) for a in mine}
+        applications = mine[:limit]
+        offers = []
+        for pub in (
+            CallProvince.objects.filter(
+                call__status=CallStatus.OPEN,
+                province_id__in={o.province_id for o in organisations},
+            )
+            .select_related("call")
+            .order_by("call__deadline", "call_id")
+        ):
+            for org in organisations:
+                if (
+                    org.province_id == pub.province_id
+                    and org.kind in (pub.call.audience_kinds or [])
+                    and (pub.call_id, org.pk) not in applied
+                ):
+                    offers.append({"call": pub.call, "organisation": org, "publication": pub})
+        card.update(
+            role="organisation",
+            offers=offers[:limit],
+            n_offers=len(offers),
+            applications=applications,
+            can_apply=bool(scope.edit_organisations),
+        )
+    return card

@@ -1,0 +1,1 @@
+"""Every write of the programs app.  ``<entity>_<verb>(*, actor, ...)``."""

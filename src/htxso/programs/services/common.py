@@ -1,0 +1,139 @@
+"""Shared pieces of the services: who may act, history rows, notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from htxso.core.audit import ACTION_LABELS
+from htxso.core.notify import email_after_commit
+from htxso.core.scoping import get_scope
+
+from ..models import Application, ApplicationEvent, Notification
+
+ACTION_LABELS.update(
+    {
+        "call.create": gettext_lazy("Call created"),
+        "call.update": gettext_lazy("Call changed"),
+        "call.criteria": gettext_lazy("Call criteria changed"),
+        "call.open": gettext_lazy("Call opened"),
+        "call.close": gettext_lazy("Call closed"),
+        "call.publish": gettext_lazy("Call published in a province"),
+        "call.decide": gettext_lazy("Call selection decided"),
+        "application.create": gettext_lazy("Application started"),
+        "application.save": gettext_lazy("Application changed"),
+        "application.attach": gettext_lazy("Document attached to an application"),
+        "application.detach": gettext_lazy("Document removed from an application"),
+        "application.submit": gettext_lazy("Application submitted"),
+        "application.withdraw": gettext_lazy("Application withdrawn"),
+        "application.request_info": gettext_lazy("More information requested"),
+        "application.check": gettext_lazy("Declared criterion checked"),
+        "application.verify": gettext_lazy("Application verified"),
+        "application.reject": gettext_lazy("Application found not eligible"),
+        "compilation.forward": gettext_lazy("Provincial list forwarded to VCA"),
+    }
+)
+
+
+def fail(code: str, message: str, field: str | None = None) -> ValidationError:
+    error = ValidationError(message, code=code)
+    return ValidationError({field: error}) if field else error
+
+
+def require_vca(actor) -> None:
+    if not get_scope(actor).national_edit:
+        raise PermissionDenied(_("Only VCA may do this."))
+
+
+def require_reviewer(actor, province_id: str) -> None:
+    scope = get_scope(actor)
+    if not (scope.national_edit or province_id in scope.edit_provinces):
+        raise PermissionDenied(
+            _("Only the alliance of the organisation's province (%(code)s) may review it.")
+            % {"code": province_id}
+        )
+
+
+def require_applicant(actor, organisation_id: int) -> None:
+    scope = get_scope(actor)
+    if not (scope.national_edit or organisation_id in scope.edit_organisations):
+        raise PermissionDenied(_("Only the organisation's manager may change its application."))
+
+
+def add_event(application: Application, from_status: str, actor, comment: str = "") -> None:
+    ApplicationEvent.objects.create(
+        application=application,
+        from_status=from_status,
+        to_status=application.status,
+        actor=actor if getattr(actor, "pk", None) else None,
+        comment=comment,
+    )
+
+
+# --------------------------------------------------------------------- recipients
+
+
+def _users(filter_kwargs):
+    from htxso.accounts.models import RoleAssignment
+
+    rows = (
+        RoleAssignment.objects.filter(user__is_active=True, **filter_kwargs)
+        .select_related("user")
+        .order_by("user_id")
+    )
+    seen, users = set(), []
+    for row in rows:
+        if row.user_id not in seen:
+            seen.add(row.user_id)
+            users.append(row.user)
+    return users
+
+
+def managers_of(organisation_id: int):
+    return _users({"role": "coop_manager", "organisation_id": organisation_id})
+
+
+def officers_of(province_id: str):
+    return _users({"role": "province_officer", "province_id": province_id})
+
+
+def vca_admins():
+    return _users({"role": "vca_admin"})
+
+
+def notify(users, message_fn, url: str) -> int:
+    """One in-app notification and one e-mail per user, each in the user's language.
+
+    ``message_fn()`` returns the sentence in the active language."""
+    notes = []
+    for user in users:
+        with translation.override(user.preferred_language or "vi"):
+            message = str(message_fn())
+            notes.append(Notification(user=user, message=message[:500], url=url))
+            if user.email:
+                email_after_commit(
+                    subject="HTX Số: " + message[:120],
+                    body=f"{message}\n\n{settings.SITE_URL}{url}",
+                    recipients=[user.email],
+                )
+    Notification.objects.bulk_create(notes)
+    return len(notes)
+
+
+def notification_mark_read(*, actor) -> int:
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def managers_of_province(province_id: str, kinds):
+    return _users(
+        {
+            "role": "coop_manager",
+            "organisation__province_id": province_id,
+            "organisation__kind__in": list(kinds or []),
+        }
+    )

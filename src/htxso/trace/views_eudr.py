@@ -1,0 +1,37 @@
+"""The EUDR geolocation file of a lot and its validation report."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from htxso.core.access import access
+from htxso.core.scoping import get_visible_or_404
+
+from .eudr_export import lot_eudr
+from .models import Lot
+from .views_manage import VIEWERS
+
+
+def _lot(request, lot_id: int) -> Lot:
+    return get_visible_or_404(
+        Lot.objects.select_related("trade_item", "organisation__province"), request.user, pk=lot_id
+    )
+
+
+@access(roles=VIEWERS)
+def eudr_report(request, lot_id: int):
+    lot = _lot(request, lot_id)
+    export = lot_eudr(lot=lot)
+    return render(
+        request, "trace/eudr.html", {"lot": lot, "export": export, "organisation": lot.organisation}
+    )
+
+
+@access(roles=VIEWERS)
+def eudr_geojson(request, lot_id: int):
+    lot = _lot(request, lot_id)
+    export = lot_eudr(lot=lot)
+    response = HttpResponse(export.body, content_type="application/geo+json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="eudr-{lot.gtin}-{lot.code}.geojson"'
+    return response

@@ -1,0 +1,1 @@
+from .fixtures_market import market  # noqa: F401

@@ -1,0 +1,40 @@
+"""`python -m bench trace_page --quick` runs on a fresh database and writes its JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_bench_trace_page_quick(tmp_path):
+    (tmp_path / "var" / "static").mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BENCH_TRACE_SCALE")}
+    env.update(
+        SQLITE_PATH=str(tmp_path / "bench.sqlite3"),
+        HTXSO_VAR_DIR=str(tmp_path / "var"),
+        BENCH_RESULTS_DIR=str(tmp_path / "results"),
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "trace_page", "--quick"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode in (0, 1), f"{proc.stdout}\n{proc.stderr}"
+    data = json.loads((tmp_path / "results" / "trace_page.json").read_text(encoding="utf-8"))
+    assert "error" not in data, data.get("error")
+    assert data["scale"] == "quick"
+    assert data["counts"]["lots"] >= 2_000 and data["counts"]["events"] >= 20_000
+    assert data["queries"]["shallow"] == data["queries"]["deep"] <= data["limits"]["max_queries"]
+    assert data["statuses"] == {"200": data["page_requests"]}
+    assert data["ratio"] > 0
