@@ -147,6 +147,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "htxso",
+            # Django's default of 300 entries is smaller than the public pages it holds
+            # (every trace page and fragment): culling made most "cached" visits render.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 

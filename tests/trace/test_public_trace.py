@@ -119,3 +119,18 @@ def test_trace_url_for_gtin_for_other_apps(world):
     assert trace_url_for_gtin(c.packaged.gtin[1:]) == f"/01/{c.packaged.gtin}/10/{c.packaged.code}"
     assert trace_url_for_gtin("8934567890128") is None
     assert trace_url_for_gtin("not a gtin") is None
+
+
+def test_cached_page_survives_a_busy_cache(client, world, django_assert_num_queries):
+    """Thousands of other cached entries (every visited lot's page, fragments, rate
+    counters) must not evict a popular page: the local cache used to hold 300 entries,
+    so under load most "cached" visits rendered the page again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    c = make_chain(world.orgs["a1"])
+    url = f"/01/{c.green.gtin}/10/{c.green.code}"
+    assert client.get(url).status_code == 200
+    cache.set_many({f"other-page-{i}": b"x" * 100 for i in range(2_000)})
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200
