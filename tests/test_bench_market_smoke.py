@@ -37,8 +37,10 @@ def test_bench_market_search_quick(tmp_path):
     assert "error" not in data, data.get("error")
     facts = data["facts"]
     assert facts["scale"] == "quick" and facts["bench_products"] == 20_000
-    # The inverted index covers every product (a dozen or more words each).
+    # The vocabulary postings (the source of df) cover every product (a dozen or more
+    # words each); the match and the baseline both use SQLite's FTS5.
     assert facts["postings"] > 10 * facts["products"]
+    assert facts["engine"] == "FTS5"
     rows = {r["label"]: r for r in data["rows"]}
     assert len(rows) == 8
     for row in rows.values():
@@ -46,6 +48,8 @@ def test_bench_market_search_quick(tmp_path):
         assert row["same_rows"], row["label"]
         assert row["p95_ms"] > 0 and row["raw_p95_ms"] > 0 and row["ratio"] > 0
         assert 2 <= row["queries"] <= 5, row["label"]
+        # The engine alone (no vocabulary) finds the same products for these searches.
+        assert row["plain_count"] == row["count"], row["label"]
     # Accent-free and typo searches find the products.
     assert rows["q='ca phe dak lak'"]["count"] > 0
     assert rows["q='ca phe buon ma thuat' (typo)"]["count"] > 0

@@ -1,19 +1,26 @@
-"""Product search: an inverted index of folded words, ranking, and typo tolerance.
+"""Product search: folded words, the database's own full-text engine, ranking, typos.
 
-Everything is computed by :func:`htxso.core.text.fold` in Python, so SQLite and
-PostgreSQL return the same results.
+Words are folded by :func:`htxso.core.text.fold` in Python, so SQLite and PostgreSQL
+see the same ``[a-z0-9]+`` words and return the same products.
 
-* **Index**: "Cà phê Đắk Lắk" is stored as ``" ca phe dak lak ... "`` in
+* **Stored columns**: "Cà phê Đắk Lắk" is stored as ``" ca phe dak lak ... "`` in
   ``Product.search_text`` (title, English title, category, store, province, ward) and
-  ``search_title``; each word is a :class:`SearchTerm` of the vocabulary and each
-  (product, word) a :class:`ProductTerm` posting (``in_title`` when in the title),
-  kept by :func:`index_product` / :func:`rebuild_index`.
-* **Query**: each query word becomes a group of vocabulary words — the word itself,
-  the vocabulary words it begins when it is the last word typed (``"ca ph"`` → "phe",
-  "pho", … the :data:`MAX_PREFIX_TERMS` most used), and its typo corrections — and a
-  product must have a posting in every group (``id IN (SELECT product_id FROM
-  market_productterm WHERE term_id IN (…))``, most selective group first): indexed
-  look-ups on both databases, no ``LIKE`` scan of the products.
+  ``search_title``, by :func:`index_product` (the catalogue service; a store or
+  category rename re-indexes its products through :func:`reindex_products`).
+* **Vocabulary**: each word is a :class:`SearchTerm` with ``df`` (how many products use
+  it) and its :class:`SearchKey` deletion keys (typos); each (product, word) is a
+  :class:`ProductTerm` posting.  The postings are the source of ``df``: kept per
+  product by :func:`index_product`, decremented by :func:`product_deleted` (the
+  product's ``pre_delete`` receiver), recounted by :func:`rebuild_index`.  They are no
+  longer used to match.
+* **Match**: the database's native full-text index (migration 0006) —
+  PostgreSQL ``to_tsvector('simple', search_text) @@ to_tsquery('simple', …)`` on a GIN
+  index, SQLite an FTS5 table ``market_product_fts`` (rowid = product id) kept by
+  :func:`index_product` / :func:`rebuild_index` / :func:`product_deleted`.  The query
+  (:func:`fts_query`) is built from :func:`parse_query`: each query word becomes a group
+  of vocabulary words — the word itself, the vocabulary words it begins when it is the
+  last word typed (``"ca ph"`` → "phe", "pho", … the :data:`MAX_PREFIX_TERMS` most
+  used), and its typo corrections — OR-ed, the groups AND-ed (:class:`FullTextMatch`).
 * **Typos**: a word is corrected to the vocabulary words one edit away (insertion,
   deletion, substitution, adjacent transposition: "lac" → "lak", "haa" → "ha") only
   when it is not in the vocabulary (three letters or more), or when it is rare there
@@ -21,8 +28,10 @@ PostgreSQL return the same results.
   is taken as typed: "tho cam" does not also find "pho"/"kho" or "cao"/"nam".
   Candidates come from :class:`SearchKey` (symmetric deletion keys, one indexed query)
   and are checked with a Damerau–Levenshtein distance.
-* **Ranking**: whole query in the title > every word in the title > words elsewhere;
-  exact words beat corrected ones; valid OCOP stars add a boost; then sales and newness.
+* **Ranking**, computed over the matching rows only (:class:`HasWord` on the stored
+  columns): whole query in the title > every word in the title > words elsewhere;
+  exact words beat corrected ones; valid OCOP stars add a boost; then stock, sales and
+  newness.
 """
 
 from __future__ import annotations
@@ -32,8 +41,18 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db import connection, connections, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from htxso.core.text import fold, fold_tokens
@@ -104,7 +123,8 @@ def add_vocabulary(words: Iterable[str]) -> int:
 
 
 def index_product(product: Product, *, save: bool = True, new: bool = False) -> None:
-    """Refresh one product's stored search columns, the vocabulary and its postings.
+    """Refresh one product's stored search columns, its native full-text entry (SQLite
+    FTS5; PostgreSQL's GIN index follows the column), the vocabulary and its postings.
 
     The postings are replaced in one transaction (removed words deleted, new ones
     inserted, ``in_title`` corrected) and the ``df`` of the words that came or went is
@@ -119,6 +139,7 @@ def index_product(product: Product, *, save: bool = True, new: bool = False) -> 
         Product.objects.filter(pk=product.pk).update(
             search_text=product.search_text, search_title=product.search_title
         )
+        fts_replace([(product.pk, product.search_text)])
         add_vocabulary(words)
         ids = dict(SearchTerm.objects.filter(term__in=sorted(words)).values_list("term", "id"))
         want = {ids[w]: in_title for w, in_title in words.items() if w in ids}
@@ -142,6 +163,72 @@ def index_product(product: Product, *, save: bool = True, new: bool = False) -> 
                 ProductTerm.objects.filter(product_id=product.pk, term_id__in=changed).update(
                     in_title=value
                 )
+
+
+def fts_replace(rows: list[tuple[int, str]]) -> None:
+    """SQLite: store (product id, search_text) rows in the FTS5 table (replacing them).
+    PostgreSQL indexes ``search_text`` itself (GIN on an expression): nothing to do."""
+    if connection.vendor != "sqlite" or not rows:
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 400):
+            chunk = rows[start : start + 400]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})",  # noqa: S608 (placeholders)
+                [pk for pk, _text in chunk],
+            )
+            cursor.execute(
+                f"INSERT INTO {FTS_TABLE} (rowid, search_text) VALUES "  # noqa: S608 (placeholders)
+                + ", ".join(["(%s, %s)"] * len(chunk)),
+                [v for row in chunk for v in row],
+            )
+
+
+def fts_rebuild(cursor) -> None:
+    """SQLite: refill the FTS5 table from every product's stored ``search_text``."""
+    if connection.vendor != "sqlite":
+        return
+    cursor.execute(f"DELETE FROM {FTS_TABLE}")  # noqa: S608 (table name)
+    cursor.execute(
+        f"INSERT INTO {FTS_TABLE} (rowid, search_text)"  # noqa: S608 (table name)
+        f" SELECT id, search_text FROM {Product._meta.db_table}"
+    )
+    cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")  # noqa: S608
+
+
+def product_deleted(product_ids: list[int]) -> None:
+    """Before products are deleted: the words they used lose one product each (``df``),
+    and (SQLite) their FTS5 rows go.  Called by the ``pre_delete`` receiver of
+    :class:`~htxso.market.models.Product`, so queryset and cascade deletes count too."""
+    if not product_ids:
+        return
+    counts = Counter(
+        ProductTerm.objects.filter(product_id__in=product_ids).values_list("term_id", flat=True)
+    )
+    by_count: dict[int, list[int]] = {}
+    for term_id, n in counts.items():
+        by_count.setdefault(n, []).append(term_id)
+    for n, term_ids in by_count.items():
+        SearchTerm.objects.filter(pk__in=term_ids).update(
+            df=Case(When(df__gt=n, then=F("df") - n), default=Value(0))
+        )
+    ProductTerm.objects.filter(product_id__in=product_ids).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(product_ids))
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", product_ids)  # noqa: S608
+
+
+def reindex_products(products: QuerySet[Product]) -> int:
+    """Re-index products whose store, category or place changed name (their stored
+    search columns include those names).  Returns how many were re-indexed."""
+    n = 0
+    related = products.select_related("store", "category", "province", "origin_ward")
+    for product in related.iterator(chunk_size=500):
+        index_product(product)
+        n += 1
+    return n
 
 
 def _insert_postings(cursor, rows: list[tuple[int, int, bool]]) -> None:
@@ -192,6 +279,7 @@ def rebuild_index(*, chunk_size: int = 5000) -> int:
             f"UPDATE {term} SET df = (SELECT COUNT(*) FROM {posting} p"  # noqa: S608 (table names)
             f" WHERE p.term_id = {term}.id)"
         )
+        fts_rebuild(cursor)
         analyze(cursor)
     return len(counts)
 
@@ -297,10 +385,16 @@ class WordGroup:
     exact: list[int]
     corrected: list[int]
     weight: int = 0
+    exact_words: list[str] = field(default_factory=list)
+    corrected_words: list[str] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
         return self.exact + self.corrected
+
+    @property
+    def words(self) -> list[str]:
+        return self.exact_words + self.corrected_words
 
 
 @dataclass
@@ -332,9 +426,10 @@ def build_groups(
     alternatives: dict[str, list[str]] = {w: [] for w in words}
     last = len(words) - 1
     for i, word in enumerate(words):
-        exact, weight = [], 0
+        exact, exact_words, weight = [], [], 0
         if word in vocabulary:
             exact.append(vocabulary[word][0])
+            exact_words.append(word)
             weight += vocabulary[word][1]
         if i == last and len(word) >= 2:
             completions = sorted(
@@ -346,11 +441,21 @@ def build_groups(
                 key=lambda c: (-c[0], c[1]),
             )[:MAX_PREFIX_TERMS]
             exact += [term_id for _df, _term, term_id in completions]
+            exact_words += [term for _df, term, _id in completions]
             weight += sum(df for df, _term, _id in completions)
         corrected = [c for c in candidates.get(word, []) if c[1] not in exact]
         alternatives[word] = [c[0] for c in corrected]
         weight += sum(c[2] for c in corrected)
-        groups.append(WordGroup(word, exact, [c[1] for c in corrected], weight))
+        groups.append(
+            WordGroup(
+                word,
+                exact,
+                [c[1] for c in corrected],
+                weight,
+                exact_words=exact_words,
+                corrected_words=[c[0] for c in corrected],
+            )
+        )
     return groups, alternatives
 
 
@@ -421,10 +526,79 @@ def apply_filters(qs: QuerySet[Product], f: SearchFilters, day: dt.date) -> Quer
     return qs
 
 
-def _postings(ids: list[int], **extra) -> QuerySet[ProductTerm]:
-    if len(ids) == 1:
-        return ProductTerm.objects.filter(term_id=ids[0], **extra)
-    return ProductTerm.objects.filter(term_id__in=ids, **extra)
+FTS_TABLE = "market_product_fts"  # SQLite: FTS5 table of migration 0006, rowid = product id
+
+
+def fts_query(groups: Iterable[WordGroup], *, postgresql: bool) -> str:
+    """The native full-text query of parsed word groups: each group's words (the word,
+    its completions when typed last, its typo corrections) OR-ed, the groups AND-ed —
+    ``to_tsquery('simple', …)`` text on PostgreSQL, an FTS5 ``MATCH`` string on SQLite.
+    Folded words are ``[a-z0-9]+``: nothing to escape (FTS5 words are quoted so that
+    none is read as an operator)."""
+    if postgresql:
+        return " & ".join("(" + " | ".join(g.words) + ")" for g in groups)
+    return " AND ".join("(" + " OR ".join(f'"{w}"' for w in g.words) + ")" for g in groups)
+
+
+def tsquery(groups: Iterable[WordGroup]) -> str:
+    """The ``to_tsquery('simple', …)`` text of parsed word groups (PostgreSQL)."""
+    return fts_query(groups, postgresql=True)
+
+
+class FullTextMatch(Func):
+    """A product matches a native full-text query (:func:`fts_query`), through the
+    indexes of migration 0006: on PostgreSQL ``to_tsvector('simple', search_text) @@
+    to_tsquery('simple', query)`` (the GIN index's expression), on SQLite
+    ``id IN (SELECT rowid FROM market_product_fts WHERE market_product_fts MATCH query)``.
+
+    Built as ``FullTextMatch(F("search_text"), F("id"), Value(query))``."""
+
+    output_field = BooleanField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[2])
+        sql = (
+            f"to_tsvector('simple'::regconfig, {column})"
+            f" @@ to_tsquery('simple'::regconfig, {query})"
+        )
+        return sql, [*column_params, *query_params]
+
+    def as_sql(self, compiler, connection, **extra):
+        pk, pk_params = compiler.compile(self.source_expressions[1])
+        query, query_params = compiler.compile(self.source_expressions[2])
+        sql = f"{pk} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {query})"  # noqa: S608
+        return sql, [*pk_params, *query_params]
+
+
+MAX_POSITION_TESTS = 6  # PostgreSQL: up to this many words, strpos tests beat a regex
+
+
+class HasWord(Func):
+    """One of the folded ``words`` is a word of a stored, space-padded column (evaluated
+    per row, over the matching rows only): ``instr(column, ' a ') > 0 OR …`` on SQLite,
+    ``strpos(column, ' a ') > 0 OR …`` on PostgreSQL — or, for more than
+    :data:`MAX_POSITION_TESTS` words (completions), one ``column ~ ' (a|b|…) '``."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, words: list[str]):
+        super().__init__(F(column))
+        self.words = list(words)
+
+    def _tests(self, compiler, function: str) -> tuple[str, list]:
+        column, params = compiler.compile(self.source_expressions[0])
+        tests = " OR ".join([f"{function}({column}, %s) > 0"] * len(self.words))
+        return f"({tests})", [p for w in self.words for p in (*params, f" {w} ")]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        if len(self.words) <= MAX_POSITION_TESTS:
+            return self._tests(compiler, "strpos")
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} ~ %s", [*params, " (" + "|".join(self.words) + ") "]
+
+    def as_sql(self, compiler, connection, **extra):
+        return self._tests(compiler, "instr")
 
 
 def _word_score(group: WordGroup) -> Case | Value:
@@ -432,10 +606,9 @@ def _word_score(group: WordGroup) -> Case | Value:
     1 when only a correction matched."""
     if not group.exact:
         return Value(1)
-    here = {"product_id": OuterRef("pk")}
-    in_title = Exists(_postings(group.exact, in_title=True, **here))
+    in_title = HasWord("search_title", group.exact_words)
     if group.corrected:
-        exact = When(Exists(_postings(group.exact, **here)), then=Value(4))
+        exact = When(HasWord("search_text", group.exact_words), then=Value(4))
         return Case(When(in_title, then=Value(10)), exact, default=Value(1))
     return Case(When(in_title, then=Value(10)), default=Value(4), output_field=IntegerField())
 
@@ -451,12 +624,12 @@ def search_products(
     if parsed.words:
         if parsed.impossible:
             qs = qs.none()
-        # The most selective word drives (its postings); the others are probed per
-        # product on the unique (product, term) index.
-        first, *others = sorted(parsed.groups, key=lambda g: g.weight)
-        qs = qs.filter(pk__in=_postings(first.ids).values("product_id"))
-        for group in others:
-            qs = qs.filter(Exists(_postings(group.ids, product_id=OuterRef("pk"))))
+        else:
+            # One look-up in the database's full-text index for the whole query.
+            postgresql = connections[qs.db].vendor == "postgresql"
+            query = fts_query(parsed.groups, postgresql=postgresql)
+            qs = qs.filter(FullTextMatch(F("search_text"), F("id"), Value(query)))
+        # The score, computed over the matching rows only.
         score = Value(0)
         for group in parsed.groups:
             score = score + _word_score(group)

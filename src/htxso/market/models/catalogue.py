@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,19 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        """Save; when the name changes, re-index the category's products (their stored
+        search columns hold it)."""
+        renamed = False
+        if self.pk:
+            old = Category.objects.filter(pk=self.pk).values_list("name", "name_en").first()
+            renamed = old is not None and tuple(old) != (self.name, self.name_en)
+        super().save(*args, **kwargs)
+        if renamed:
+            from .. import search
+
+            search.reindex_products(Product.objects.filter(category=self))
 
     @property
     def display_name(self) -> str:
@@ -308,9 +323,10 @@ class ProductTerm(models.Model):
     ``term`` in its folded search text (``in_title``: also in its folded title).
 
     Maintained by ``search.index_product`` (one product's postings replaced in one
-    transaction) and ``search.rebuild_index``.  A query word is matched through the
-    ``(term, product)`` index, the same way on SQLite and PostgreSQL.  Every product is
-    indexed whatever its status; the search filters on status and store.
+    transaction), ``search.product_deleted`` and ``search.rebuild_index``.  The postings
+    are the source of :attr:`SearchTerm.df` (typo rarity, completion order); matching
+    uses the database's own full-text index (migration 0006).  Every product is indexed
+    whatever its status; the search filters on status and store.
     """
 
     # No single-column indexes: the unique (product, term) and (term, product) cover both.
@@ -332,3 +348,12 @@ class ProductTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}:{self.term_id}"
+
+
+@receiver(pre_delete, sender=Product, dispatch_uid="market_product_search_delete")
+def _product_leaves_search(sender, instance: Product, **kwargs) -> None:
+    """A deleted product's words lose it from their ``df`` and (SQLite) its FTS5 row
+    goes — for queryset and cascade deletes too."""
+    from .. import search
+
+    search.product_deleted([instance.pk])
