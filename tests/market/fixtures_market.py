@@ -19,6 +19,7 @@ STORE_DATA = {
     "offers_pickup": "1",
     "offers_delivery": "1",
     "pickup_address": "Thôn 1",
+    "pickup_ward": "01273",  # Phường Thục Phán, Cao Bằng (province of the "a" orgs)
     "delivery_fee": "30.000",
     "bank_bin": "970436",
     "bank_account": "0011001234567",
@@ -41,8 +42,11 @@ def ensure_categories() -> None:
 def make_store(world, key: str, name: str, *, verify=True) -> Store:
     ensure_categories()
     manager = world.users[f"manager_{key}"]
+    org = world.orgs[key]
     store = store_svc.store_create(
-        actor=manager, organisation=world.orgs[key], data={**STORE_DATA, "name": name}
+        actor=manager,
+        organisation=org,
+        data={**STORE_DATA, "name": name, "pickup_ward": ward_in(org.province_id)},
     )
     if verify:
         Store.objects.filter(pk=store.pk).update(
@@ -50,6 +54,13 @@ def make_store(world, key: str, name: str, *, verify=True) -> Store:
         )
         store.refresh_from_db()
     return store
+
+
+def ward_in(province_code: str) -> str:
+    """A ward code of the province (the first in the picker's order)."""
+    from htxso.geo.models import Ward
+
+    return Ward.objects.filter(province_id=province_code).order_by("search_text", "code")[0].pk
 
 
 def category(slug: str) -> Category:

@@ -33,6 +33,7 @@ def sample_data(w):
             "name": "Gian hàng mẫu quyền",
             "offers_pickup": "1",
             "pickup_address": "Thôn 2",
+            "pickup_ward": "01273",
             "offers_delivery": "",
             "bank_bin": "970436",
             "bank_account": "0011009999",

@@ -63,6 +63,13 @@ def _stores(ctx: DemoContext, code: str, slug: str):
             )
         for store_slug, name, kind, household, owner in specs:
             store = Store.objects.filter(slug=store_slug).first()
+            if store is not None and store.offers_pickup and not store.pickup_ward_id:
+                # seeded before the ward picker: give it its ward (and the bare street)
+                pickup = _pickup(org)
+                Store.objects.filter(pk=store.pk).update(
+                    pickup_ward_id=pickup["pickup_ward"], pickup_address=pickup["pickup_address"]
+                )
+                store.refresh_from_db()
             if store is None:
                 store = store_svc.store_create(
                     actor=admin,
@@ -72,7 +79,7 @@ def _stores(ctx: DemoContext, code: str, slug: str):
                         "kind": kind if org.kind != "group" else "group",
                         "household_name": household,
                         "offers_pickup": "1",
-                        "pickup_address": org.address or org.name,
+                        **_pickup(org),
                         "offers_delivery": "1",
                         "delivery_fee": 25000 + 5000 * i,
                         "phone": "0912345678",
@@ -94,6 +101,20 @@ def _stores(ctx: DemoContext, code: str, slug: str):
                 store.refresh_from_db()
             result.append(store)
     return result
+
+
+def _pickup(org) -> dict:
+    """The pickup place of a demo store: the organisation's street and ward (or, for an
+    organisation without a ward, the province's first ward in the picker's order)."""
+    from htxso.geo.selectors import wards_of
+
+    from .services import stores as store_svc
+
+    values = store_svc.pickup_suggestion(org)
+    if not values["pickup_ward"]:
+        values["pickup_ward"] = wards_of(org.province_id).values_list("code", flat=True)[0]
+    values["pickup_address"] = values["pickup_address"] or org.name[:255]
+    return values
 
 
 def _products(ctx: DemoContext, store, code: str, index: int) -> int:

@@ -66,7 +66,7 @@ def public_store(slug: str) -> Store:
     from django.http import Http404
 
     try:
-        return Store.objects.select_related("organisation__province").get(
+        return Store.objects.select_related("organisation__province", "pickup_ward__province").get(
             slug=slug, status=StoreStatus.VERIFIED
         )
     except Store.DoesNotExist as exc:
@@ -113,7 +113,9 @@ def order_for_buyer(request, code: str) -> Order:
 
     tokens = set(request.session.get("market_checkouts", []))
     order = (
-        Order.objects.select_related("store__organisation__province", "ward", "checkout")
+        Order.objects.select_related(
+            "store__organisation__province", "store__pickup_ward__province", "ward", "checkout"
+        )
         .prefetch_related("lines")
         .filter(code=str(code)[:12])
         .first()

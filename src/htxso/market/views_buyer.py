@@ -158,7 +158,9 @@ def checkout_done(request, checkout_token: str):
             checkout_token,
         ]
     orders = list(
-        chk.orders.select_related("store__organisation", "ward").prefetch_related("lines")
+        chk.orders.select_related(
+            "store__organisation__province", "store__pickup_ward__province", "ward"
+        ).prefetch_related("lines")
     )
     return render(
         request,

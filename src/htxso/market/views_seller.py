@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from htxso.accounts.models import Role
 from htxso.core.access import access
 from htxso.core.scoping import get_visible_or_404
-from htxso.geo.models import Province
+from htxso.geo.models import Province, Ward
+from htxso.geo.selectors import wards_of
 from htxso.registry.models import OcopProduct
 
 from . import selectors
@@ -43,14 +44,46 @@ def seller_home(request):
     )
 
 
+def _pickup_picker(organisations, store, data) -> dict:
+    """The pickup ward picker: the province (the organisation's, fixed) and its wards,
+    rendered with the page so it works without JavaScript.
+
+    When opening a store for organisations in several provinces, ``province`` picks
+    which province's wards are listed (htmx reloads them; the service still checks the
+    ward against the chosen organisation's province).
+    """
+    if store is not None:
+        provinces = [store.organisation.province]
+    else:
+        provinces = list({o.province_id: o.province for o in organisations}.values())
+    if not provinces:
+        return {"pickup_provinces": [], "pickup_province": None, "pickup_wards": []}
+    by_code = {p.code: p for p in provinces}
+    chosen = by_code.get(str(data.get("province") or ""))
+    if chosen is None and data.get("pickup_ward"):
+        ward = Ward.objects.filter(pk=str(data["pickup_ward"])[:5]).first()
+        chosen = by_code.get(ward.province_id) if ward else None
+    if chosen is None:
+        org = next((o for o in organisations if str(o.pk) == str(data.get("organisation"))), None)
+        chosen = org.province if org else provinces[0]
+    return {
+        "pickup_provinces": provinces,
+        "pickup_province": chosen,
+        "pickup_wards": list(wards_of(chosen.code).values_list("code", "name")),
+    }
+
+
 def _store_form_context(request, store=None, data=None, errors=None):
+    organisations = store_svc.seller_organisations(request.user)
+    data = data or {}
     return {
         "store": store,
-        "data": data or {},
+        "data": data,
         "errors": errors or {},
         "banks": BANK_CHOICES,
-        "organisations": store_svc.seller_organisations(request.user),
+        "organisations": organisations,
         "kinds": SellerKind.choices,
+        **_pickup_picker(organisations, store, data),
     }
 
 
@@ -58,6 +91,8 @@ def _store_form_context(request, store=None, data=None, errors=None):
 def store_create(request):
     organisations = store_svc.seller_organisations(request.user)
     data, errors = {"offers_pickup": "1", "offers_delivery": "1"}, {}
+    if organisations:  # suggest the organisation's own address; the seller confirms it
+        data.update(store_svc.pickup_suggestion(organisations[0]))
     if request.method == "POST":
         data = request.POST.dict()
         if not organisations:
@@ -136,6 +171,7 @@ def seller_store(request, store_id: int):
             )
         }
         data["description"] = editable_text(store.description)
+        data["pickup_ward"] = store.pickup_ward_id or ""
     context = _store_form_context(request, store, data, errors)
     context.update(
         {
@@ -301,7 +337,9 @@ def seller_orders(request, store_id: int):
 def seller_order(request, order_id: int):
     """One order for the seller, with the allowed next states (reasons where needed)."""
     order = _editable_or_404(
-        Order.objects.select_related("store__organisation", "ward").prefetch_related("lines"),
+        Order.objects.select_related(
+            "store__organisation__province", "store__pickup_ward__province", "ward"
+        ).prefetch_related("lines"),
         request.user,
         pk=order_id,
     )

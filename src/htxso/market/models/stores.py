@@ -70,6 +70,15 @@ class Store(models.Model):
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     offers_pickup = models.BooleanField(_("pickup at the store"), default=True)
     pickup_address = models.CharField(_("pickup address"), max_length=255, blank=True)
+    pickup_ward = models.ForeignKey(
+        "geo.Ward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pickup ward"),
+        help_text=_("The ward or commune of the pickup address, in the organisation's province."),
+    )
     offers_delivery = models.BooleanField(_("delivery"), default=True)
     delivery_fee = models.PositiveIntegerField(_("delivery fee (VND)"), default=0)
     delivery_note = models.CharField(_("delivery note"), max_length=255, blank=True)
@@ -138,6 +147,23 @@ class Store(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == StoreStatus.VERIFIED
+
+    @property
+    def pickup_place(self) -> str:
+        """Where buyers pick up: "street, ward, province" ("" without pickup).
+
+        The province is the ward's (always the organisation's province, see
+        ``services.stores``); a store saved before the ward picker has only the street
+        and the organisation's province.
+        """
+        if not self.offers_pickup:
+            return ""
+        parts = [self.pickup_address.strip()]
+        if self.pickup_ward_id:
+            parts += [self.pickup_ward.name, self.pickup_ward.province.name]
+        else:
+            parts.append(self.organisation.province.name)
+        return ", ".join(p for p in parts if p)
 
     @property
     def has_bank_account(self) -> bool:

@@ -15,8 +15,10 @@ from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, validate_vn_phone
 from htxso.core.scoping import get_scope
 from htxso.core.text import fold
+from htxso.geo.models import Ward
 from htxso.registry.models import Organisation, OrganisationKind, OrganisationStatus
 
+from .. import search
 from ..banks import bank_by_bin
 from ..models import SellerKind, Store, StoreStatus
 from .common import Errors, MarketError, int_value, rich_text, snap, text
@@ -58,7 +60,68 @@ def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _store_values(errors: Errors, data: dict) -> dict:
+def _pickup_ward(errors: Errors, data: dict, organisation: Organisation, offers_pickup: bool):
+    """The pickup ward from ``data["pickup_ward"]`` (a ward code from the picker).
+
+    The ward must lie in the organisation's province: the store's province *is* the
+    organisation's (scoping, the provincial officer who verifies it, the market's
+    province filter), so a pickup point elsewhere would sit outside the province that
+    vouches for the store.  A cooperative selling across a border uses delivery.
+    """
+    code = str(data.get("pickup_ward") or "").strip()
+    ward = None
+    if code:
+        if code.isascii() and code.isdigit() and len(code) <= 5:
+            ward = Ward.objects.select_related("province").filter(pk=code).first()
+        if ward is None:
+            errors.add(
+                "pickup_ward",
+                _("This ward is not in the list. Choose the ward or commune again."),
+                "invalid_choice",
+            )
+        elif ward.province_id != organisation.province_id:
+            errors.add(
+                "pickup_ward",
+                _(
+                    "%(ward)s is in %(ward_province)s. The pickup place must be in "
+                    "%(province)s, the province of %(organisation)s."
+                ),
+                "ward_other_province",
+                {
+                    "ward": ward.name,
+                    "ward_province": ward.province.name,
+                    "province": organisation.province.name,
+                    "organisation": organisation.name,
+                },
+            )
+            ward = None
+    elif offers_pickup:
+        errors.add(
+            "pickup_ward",
+            _("Choose the ward or commune where buyers pick up their goods."),
+            "required",
+        )
+    return ward
+
+
+def pickup_suggestion(organisation: Organisation) -> dict:
+    """Form values suggested for a new store's pickup place: the organisation's
+    registered ward (when in its province) and the street part of its address
+    ("Thôn 3, Xã Hòa An, Tỉnh Cao Bằng" → "Thôn 3"), so the ward and province are not
+    written twice.  The seller sees and confirms them."""
+    ward = organisation.ward if organisation.ward_id else None
+    if ward is not None and ward.province_id != organisation.province_id:
+        ward = None
+    tails = {fold(organisation.province.name), fold(organisation.province.short_name)}
+    if ward is not None:
+        tails.add(fold(ward.name))
+    parts = [p.strip() for p in (organisation.address or "").split(",") if p.strip()]
+    while parts and fold(parts[-1]) in tails:
+        parts.pop()
+    return {"pickup_address": ", ".join(parts)[:255], "pickup_ward": ward.pk if ward else ""}
+
+
+def _store_values(errors: Errors, data: dict, organisation: Organisation) -> dict:
     values = {
         "name": text(errors, "name", data.get("name"), max_length=120, required=True),
         "description": rich_text(
@@ -86,6 +149,7 @@ def _store_values(errors: Errors, data: dict) -> dict:
         )
     if values["offers_pickup"] and not values["pickup_address"]:
         errors.add("pickup_address", _("Enter where buyers pick up their goods."), "required")
+    values["pickup_ward"] = _pickup_ward(errors, data, organisation, values["offers_pickup"])
     phone = data.get("phone") or ""
     if phone.strip():
         try:
@@ -136,7 +200,7 @@ def store_create(*, actor, organisation: Organisation, data: dict, logo=None) ->
     household = text(errors, "household_name", data.get("household_name"), max_length=120)
     if kind == SellerKind.HOUSEHOLD and not household:
         errors.add("household_name", _("Enter the household's name."), "required")
-    values = _store_values(errors, data)
+    values = _store_values(errors, data, organisation)
     logo_file = _logo(errors, logo)
     errors.raise_if_any()
     store = Store(
@@ -175,7 +239,7 @@ def store_update(*, actor, store: Store, data: dict, logo=None) -> Store:
     store = Store.objects.select_for_update().get(pk=store.pk)
     before = snap(store)
     errors = Errors()
-    values = _store_values(errors, data)
+    values = _store_values(errors, data, store.organisation)
     if store.kind == SellerKind.HOUSEHOLD:
         household = text(
             errors, "household_name", data.get("household_name"), max_length=120, required=True
@@ -183,11 +247,14 @@ def store_update(*, actor, store: Store, data: dict, logo=None) -> Store:
         values["household_name"] = household
     logo_file = _logo(errors, logo)
     errors.raise_if_any()
+    renamed = values.get("name", store.name) != store.name
     for name, value in values.items():
         setattr(store, name, value)
     if logo_file is not None:
         store.logo.save(f"logo-{store.slug}.{logo_file[1]}", logo_file[0], save=False)
     store.save()
+    if renamed:  # the products' stored search columns hold the store's name
+        search.reindex_products(store.products.all())
     audit.record(
         actor=actor,
         action="store.update",
