@@ -120,6 +120,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     # persistent connections in production; none in tests (test databases are dropped)
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60)}
+    if TESTING and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # A runaway query (a bad plan on freshly reloaded tables) fails its test with
+        # a clear error instead of stalling the whole run.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=120s"
 else:
     DATABASES = {
         "default": {

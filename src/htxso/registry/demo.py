@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from htxso.core.demodata import DEMO_PROVINCES, DemoContext
 from htxso.core.text import fold
-from htxso.geo.models import Province, Ward, WardMapping
+from htxso.geo.models import LegacyDistrict, LegacyWard, Province, Ward, WardMapping
 
 from .demo_plan import RETURN_COMMENT, OrgPlan, demo_tax_code, plan_province
 from .models import (
@@ -71,19 +71,35 @@ def seed(ctx: DemoContext) -> None:
 
 
 def _units(code: str) -> tuple[str, list[tuple[str, str]], dict[str, str]]:
+    """The province's name, its wards, and for each ward one former address ("Xã …,
+    Huyện …, Tỉnh …") of a former ward wholly merged into it.
+
+    Each query reads one table (or a former district with its province), so no query
+    plan can turn into nested loops over tens of thousands of rows whatever the state
+    of the planner's statistics on a freshly reloaded test database."""
     province = Province.objects.get(pk=code)
     wards = list(Ward.objects.filter(province_id=code).order_by("code").values_list("code", "name"))
-    legacy: dict[str, str] = {}
-    mappings = (
-        WardMapping.objects.filter(ward__province_id=code, is_partial=False)
-        .select_related("legacy_ward__district__province")
+    pairs = list(
+        WardMapping.objects.filter(ward_id__in=[c for c, _ in wards], is_partial=False)
         .order_by("ward_id", "legacy_ward_id")
+        .values_list("ward_id", "legacy_ward_id")
     )
-    for m in mappings:
-        old = m.legacy_ward
-        legacy.setdefault(
-            m.ward_id, f"{old.name}, {old.district.name}, {old.district.province.name}"
-        )
+    old_wards = {
+        c: (name, district)
+        for c, name, district in LegacyWard.objects.filter(
+            pk__in={old for _, old in pairs}
+        ).values_list("code", "name", "district_id")
+    }
+    districts = {
+        c: f"{name}, {province_name}"
+        for c, name, province_name in LegacyDistrict.objects.filter(
+            pk__in={d for _, d in old_wards.values()}
+        ).values_list("code", "name", "province__name")
+    }
+    legacy: dict[str, str] = {}
+    for ward_id, old in pairs:
+        name, district = old_wards[old]
+        legacy.setdefault(ward_id, f"{name}, {districts[district]}")
     return province.name, wards, legacy
 
 
