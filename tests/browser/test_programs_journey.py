@@ -146,7 +146,7 @@ def test_call_journey(live_server, world, page_factory, letter_templates, width)
     manager.get_by_role("button", name="Lưu câu trả lời").click()
     manager.locator("#submit-application").click()
     assert manager.locator("#application-status").get_attribute("data-status") == "submitted"
-    expect(manager.get_by_text("6/10 = 60 % > 40 % ✔")).to_be_visible()
+    expect(manager.get_by_text("6/10 = 60\u00a0% > 40\u00a0% ✔")).to_be_visible()
     shot(manager, f"programs-08-submitted-{w}")
 
     # 4. The province checks, verifies and forwards the compiled list

@@ -222,3 +222,20 @@ def test_pickup_place_on_store_checkout_and_order_pages(client, world):
     page = client.get(reverse("market:seller_order", args=[pickup.pk])).content.decode()
     assert expected in page
     assert Order.objects.count() == 2
+
+
+def test_store_api_gives_the_pickup_ward_and_place(client, world, django_assert_max_num_queries):
+    store = make_store(world, "a1", "Mật ong Hợp Giang")
+    ward = Ward.objects.select_related("province").get(pk=store.pickup_ward_id)
+    other = make_store(world, "b1", "Cà phê Ea Tu")
+    Store.objects.filter(pk=other.pk).update(offers_pickup=False, offers_delivery=True)
+
+    body = client.get(f"/api/v1/market/stores/{store.slug}").json()
+    assert body["pickup_ward_code"] == ward.pk
+    assert body["pickup_place"] == f"Thôn 1, {ward.name}, {ward.province.name}"
+
+    with django_assert_max_num_queries(2):
+        listed = {s["slug"]: s for s in client.get("/api/v1/market/stores").json()}
+    assert listed[store.slug]["pickup_place"] == body["pickup_place"]
+    assert listed[other.slug]["pickup_ward_code"] is None
+    assert listed[other.slug]["pickup_place"] == ""

@@ -109,7 +109,7 @@ def test_province_xlsx_has_the_figures(client, world, journey):
     assert data["Mã số thuế"] == "0100233488"
     assert data["Đủ điều kiện"] == "Có"
     youth = next(v for v in data.values() if isinstance(v, str) and "12/25" in v)
-    assert youth.startswith("Thanh niên dưới 35 tuổi: 12/25 = 48 % > 40 % ✔ (báo cáo năm")
+    assert youth.startswith("Thanh niên dưới 35 tuổi: 12/25 = 48\u00a0% > 40\u00a0% ✔ (báo cáo năm")
     assert sheet.freeze_panes is not None
 
 

@@ -26,7 +26,7 @@ def test_youth_share_from_workers_12_of_25_is_48_percent():
     assert out.verdict == rules.PASS
     assert out.data["youth"] == 12 and out.data["total"] == 25 and out.data["share"] == 48.0
     with translation.override("vi"):
-        assert out.reason == "Thanh niên dưới 35 tuổi: 12/25 = 48 % > 40 % ✔"
+        assert out.reason == "Thanh niên dưới 35 tuổi: 12/25 = 48\u00a0% > 40\u00a0% ✔"
 
 
 def test_youth_share_exactly_40_percent_is_not_above():
@@ -34,7 +34,7 @@ def test_youth_share_exactly_40_percent_is_not_above():
     out = rules.youth_share(facts, {"threshold": 40}, ON)
     assert out.verdict == rules.FAIL
     with translation.override("vi"):
-        assert out.reason == "Thanh niên dưới 35 tuổi: 10/25 = 40 % ≤ 40 % ✘"
+        assert out.reason == "Thanh niên dưới 35 tuổi: 10/25 = 40\u00a0% ≤ 40\u00a0% ✘"
 
 
 def test_youth_age_boundary_on_the_birthday():
@@ -70,7 +70,7 @@ def test_youth_share_falls_back_to_the_annual_report_when_birth_dates_are_missin
     assert out.data["source"] == "report" and out.data["year"] == 2023
     assert out.verdict == rules.PASS  # 5/12 = 41.7 %
     with translation.override("vi"):
-        assert out.reason.startswith("Thanh niên dưới 35 tuổi: 5/12 = 41,7 % > 40 % ✔")
+        assert out.reason.startswith("Thanh niên dưới 35 tuổi: 5/12 = 41,7\u00a0% > 40\u00a0% ✔")
 
 
 def test_youth_share_without_any_data_is_no_data_never_pass():
@@ -183,5 +183,5 @@ def test_english_reason():
     facts = OrgFacts(1, workers=workforce(12, 13))
     with translation.override("en"):
         assert rules.youth_share(facts, {"threshold": 40}, ON).reason == (
-            "Workers under 35: 12/25 = 48 % > 40 % ✔"
+            "Workers under 35: 12/25 = 48\u00a0% > 40\u00a0% ✔"
         )

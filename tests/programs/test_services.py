@@ -43,7 +43,7 @@ def test_journey_to_selection(world, call):
     assert application.status == ApplicationStatus.SUBMITTED
     results = {r.criterion.kind: r for r in application.results.select_related("criterion")}
     assert results["youth_share"].verdict == "pass"
-    assert "6/10 = 60 % > 40 % ✔" in results["youth_share"].reason
+    assert "6/10 = 60\u00a0% > 40\u00a0% ✔" in results["youth_share"].reason
     assert results["finance"].verdict == "pass"
     assert results["value_chain"].verdict == "pass"
     assert results["declared"].verdict == "pending"

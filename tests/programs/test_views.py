@@ -125,7 +125,7 @@ def test_manager_applies_edits_uploads_and_submits(client, world):
     detail = client.get(
         reverse("programs:application_detail", kwargs={"application_id": application.pk})
     ).content.decode()
-    assert "6/10 = 60 %" in detail
+    assert "6/10 = 60\u00a0%" in detail
     # editing after submission: refused with a message, nothing changed
     response = client.post(
         reverse("programs:application_report", kwargs={"application_id": application.pk}),
@@ -171,7 +171,7 @@ def test_officer_reviews_and_forwards_and_gets_the_xlsx_and_letter(client, world
     sheet = book.worksheets[0]
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert world.orgs["a1"].name in values and "0100233488" in values
-    assert any(isinstance(v, str) and "6/10 = 60 %" in v for v in values)
+    assert any(isinstance(v, str) and "6/10 = 60\u00a0%" in v for v in values)
     client.post(
         reverse("programs:province_forward", kwargs={"call_id": call.pk, "province_code": "04"})
     )

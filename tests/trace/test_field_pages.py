@@ -196,7 +196,7 @@ def test_partly_used_lot_is_offered_with_what_is_left(manager, world):
             "trade_item": items["parchment"].pk,
             "quantity_kg": "130",
             "method": "natural",
-            "at": "2026-11-20T08:00",
+            "at": at(7).strftime("%Y-%m-%dT%H:%M"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

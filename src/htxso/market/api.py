@@ -83,6 +83,10 @@ class StoreOut(Schema):
     province_code: str
     province: str
     offers_pickup: bool
+    #: The ward (new administrative units) where buyers pick up; null without pickup.
+    pickup_ward_code: str | None
+    #: "street, ward, province", empty without pickup.
+    pickup_place: str
     offers_delivery: bool
     delivery_fee: int
 
@@ -224,6 +228,8 @@ def _store(s: Store) -> dict:
         "province_code": s.organisation.province_id,
         "province": s.organisation.province.name,
         "offers_pickup": s.offers_pickup,
+        "pickup_ward_code": s.pickup_ward_id if s.offers_pickup else None,
+        "pickup_place": s.pickup_place,
         "offers_delivery": s.offers_delivery,
         "delivery_fee": s.delivery_fee,
     }

@@ -75,7 +75,7 @@ def public_store(slug: str) -> Store:
 
 def public_stores() -> QuerySet[Store]:
     return Store.objects.filter(status=StoreStatus.VERIFIED).select_related(
-        "organisation__province"
+        "organisation__province", "pickup_ward__province"
     )
 
 

@@ -25,7 +25,8 @@ def pct(value: float) -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     if (get_language() or "vi").startswith("vi"):
         text = text.replace(".", ",")
-    return f"{text} %"
+    # a no-break space: "60 %" never wraps before its sign on a narrow phone
+    return f"{text}\u00a0%"
 
 
 def _years(years) -> str:

@@ -32,7 +32,11 @@ class PlotForm(forms.Form):
         required=False,
         help_text=_("Sent to the EU buyer in the EUDR file; never shown on public pages."),
     )
-    ward = forms.ModelChoiceField(label=_("Commune / ward"), queryset=Ward.objects.none())
+    ward = forms.ModelChoiceField(
+        label=_("Commune / ward"),
+        queryset=Ward.objects.none(),
+        empty_label=_("— Choose the commune or ward —"),
+    )
     crop = forms.ChoiceField(label=_("Crop"), choices=Crop.choices, initial="coffee")
     area_ha = forms.DecimalField(
         label=_("Area (ha)"),
@@ -111,7 +115,10 @@ class FacilityForm(forms.Form):
         help_text=_("13 digits, if the facility has one."),
     )
     ward = forms.ModelChoiceField(
-        label=_("Commune / ward"), queryset=Ward.objects.none(), required=False
+        label=_("Commune / ward"),
+        queryset=Ward.objects.none(),
+        required=False,
+        empty_label=_("— Choose the commune or ward —"),
     )
 
     def __init__(self, *args, organisation, **kwargs):
@@ -174,7 +181,9 @@ class RecordForm(forms.Form):
         self.fields["event_id"].initial = f"urn:uuid:{uuid.uuid4()}"
         if kind == "harvest":
             self.fields["plot"] = forms.ModelChoiceField(
-                label=_("Plot"), queryset=Plot.objects.filter(organisation=organisation)
+                label=_("Plot"),
+                queryset=Plot.objects.filter(organisation=organisation),
+                empty_label=_("— Choose the plot harvested —"),
             )
             self.fields["trade_item"] = forms.ModelChoiceField(
                 label=_("Product"),
@@ -286,7 +295,9 @@ class StampOrderForm(forms.Form):
 
 
 class StampActivateForm(forms.Form):
-    lot = forms.ModelChoiceField(label=_("Lot"), queryset=Lot.objects.none())
+    lot = forms.ModelChoiceField(
+        label=_("Lot"), queryset=Lot.objects.none(), empty_label=_("— Choose the lot —")
+    )
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
