@@ -187,7 +187,7 @@ def test_partly_used_lot_is_offered_with_what_is_left(manager, world):
     )
     url = f"/truy-xuat/to-chuc/{org.pk}/ghi/processing/"
     page = manager.get(url).content.decode()
-    assert f"{lot.code} · Cà phê quả tươi · 600 kg" in page
+    assert f"{lot.code} · Cà phê quả tươi · 600\u00a0kg" in page
     response = manager.post(
         url,
         {

@@ -159,7 +159,7 @@ def with_left(qs):
 def _choice_label_lot(lot: Lot) -> str:
     left = getattr(lot, "left_kg", None)
     kg = left if left is not None else lot.quantity_kg
-    return f"{lot.code} · {lot.get_kind_display()} · {kg_text(kg)} kg"
+    return f"{lot.code} · {lot.get_kind_display()} · {kg_text(kg)}\u00a0kg"
 
 
 class LotChoices(forms.ModelMultipleChoiceField):
