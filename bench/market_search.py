@@ -10,7 +10,8 @@ province, 95 % on sale; the stored folded columns are filled by the market's own
 Each search does what the catalogue page does for its first page: ``parse_query``
 (vocabulary words, the last word's completions, typo candidates when a word is unknown
 or rare), ``Paginator.count`` and the first 24 results through
-``selectors.product_cards(search_products(...))`` (joins + images prefetch). It
+``selectors.product_card_list(search_products(...))`` (joins, the columns a card reads,
+images prefetch). It
 alternates (ABBA) with the same work in hand-written SQL through ``cursor.execute``
 against the database's **native full-text engine** (the baseline): the vocabulary
 look-ups, ``COUNT(*)`` with the native match — PostgreSQL ``to_tsvector('simple',
@@ -252,8 +253,8 @@ def ensure_generated(ctx: Context) -> dict[str, Any]:
 # --------------------------------------------------------------------- the raw path
 
 
-def _columns(alias: str, model) -> list[str]:
-    return [f'{alias}."{f.column}"' for f in model._meta.concrete_fields]
+def _columns(alias: str, model, skip: set[str] = frozenset()) -> list[str]:
+    return [f'{alias}."{f.column}"' for f in model._meta.concrete_fields if f.name not in skip]
 
 
 FTS_TABLE = "market_product_fts"  # = market.search.FTS_TABLE (migration 0006)
@@ -291,7 +292,8 @@ def _raw_statements(f, groups, phrase: str, day, vendor: str):
     """(count SQL, params, page SQL, params) equivalent to ``search_products(f)`` + cards."""
     from htxso.geo.models import Province
     from htxso.market.models import Product, Store
-    from htxso.registry.models import OcopProduct, Organisation
+    from htxso.market.selectors import CARD_DEFERRED
+    from htxso.registry.models import OcopProduct
 
     where = ["p.status = %s", "s.status = %s"]
     params: list[Any] = ["active", "verified"]
@@ -348,7 +350,6 @@ def _raw_statements(f, groups, phrase: str, day, vendor: str):
     joins = (
         " FROM market_product p"
         " INNER JOIN market_store s ON s.id = p.store_id"
-        " INNER JOIN registry_organisation o ON o.id = s.organisation_id"
         " INNER JOIN geo_province pr ON pr.code = p.province_id"
         " LEFT OUTER JOIN registry_ocopproduct oc ON oc.id = p.ocop_id"
     )
@@ -359,10 +360,11 @@ def _raw_statements(f, groups, phrase: str, day, vendor: str):
         " INNER JOIN market_store s ON s.id = p.store_id"
         " LEFT OUTER JOIN registry_ocopproduct oc ON oc.id = p.ocop_id" + where_sql
     )
+    # The columns the cards read: what ``selectors.product_card_list`` selects.
+    deferred = set(CARD_DEFERRED)
     columns = (
-        _columns("p", Product)
-        + _columns("s", Store)
-        + _columns("o", Organisation)
+        _columns("p", Product, skip=deferred)
+        + _columns("s", Store, skip={d.removeprefix("store__") for d in deferred})
         + _columns("pr", Province)
         + _columns("oc", OcopProduct)
     )
@@ -528,7 +530,7 @@ def _selector_search(f):
     from htxso.market.search import parse_query, search_products
 
     parsed = parse_query(f.query)
-    qs = selectors.product_cards(search_products(f, parsed=parsed))
+    qs = selectors.product_card_list(search_products(f, parsed=parsed))
     page = Paginator(qs, PAGE).get_page(1)
     products = list(page.object_list)
     return page.paginator.count, [p.pk for p in products]

@@ -272,7 +272,7 @@ def products(request, filters: Query[ProductQuery]):
         max_price=filters.max_price,
         sort=filters.sort,
     )
-    qs = selectors.product_cards(search_products(f, parsed=parse_query(f.query)))
+    qs = selectors.product_card_list(search_products(f, parsed=parse_query(f.query)))
     return [_product(p) for p in qs[filters.offset : filters.offset + filters.limit]]
 
 

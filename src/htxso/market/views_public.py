@@ -41,7 +41,7 @@ def market_home(request):
     """The catalogue: search box, filters, categories and results."""
     f = _filters(request)
     parsed = parse_query(f.query)
-    qs = selectors.product_cards(search_products(f, parsed=parsed))
+    qs = selectors.product_card_list(search_products(f, parsed=parsed))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "f": f,
@@ -89,7 +89,9 @@ def _trace_url(product) -> str | None:
 @access(public=True)
 def store_detail(request, store_slug: str):
     store = selectors.public_store(store_slug)
-    qs = selectors.product_cards(search_products(SearchFilters(store_id=store.pk, sort="newest")))
+    qs = selectors.product_card_list(
+        search_products(SearchFilters(store_id=store.pk, sort="newest"))
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
