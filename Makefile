@@ -52,7 +52,8 @@ lint: install-test
 	HTXSO_TESTING=1 $(PY) -m htxso check --fail-level WARNING
 	HTXSO_TESTING=1 $(PY) -m htxso makemigrations --check --dry-run
 	HTXSO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
-	  ALLOWED_HOSTS=htxso.example.vn DEBUG=0 $(PY) -m htxso check --deploy --fail-level WARNING
+	  ALLOWED_HOSTS=htxso.example.vn SITE_URL=https://htxso.example.vn DEBUG=0 \
+	  $(PY) -m htxso check --deploy --fail-level WARNING
 
 pytest: install-test messages
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)

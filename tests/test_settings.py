@@ -26,6 +26,7 @@ GOOD = {
     "HTXSO_ENV": "production",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "htxso.example.vn",
+    "SITE_URL": "https://htxso.example.vn",
     "DEBUG": "0",
     "HTXSO_TESTING": "0",
 }
@@ -35,6 +36,12 @@ GOOD = {
 def test_production_refuses_the_default_secret():
     result = run({**GOOD, "SECRET_KEY": ""}, "check")
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.slow
+def test_production_refuses_a_missing_site_url():
+    result = run({**GOOD, "SITE_URL": ""}, "check")
+    assert result.returncode != 0 and "SITE_URL" in result.stderr
 
 
 @pytest.mark.slow

@@ -51,7 +51,15 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver,[::1]"
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+#: The platform's public address: links in e-mails, and the address printed QR codes
+#: and stamp labels carry (they outlive the request, so never the host a manager used).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL_SET = bool(os.environ.get("SITE_URL", "").strip())
+if PRODUCTION and not SITE_URL_SET:
+    raise ImproperlyConfigured(
+        "HTXSO_ENV=production needs SITE_URL, the public address (e.g. https://htxso.vn): "
+        "it is in e-mail links, printed QR codes and anti-counterfeit stamps."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -113,6 +113,16 @@ def test_buyer_two_stores_vietqr_seller_ships_buyer_reviews(live_server, world, 
         assert data.dynamic and data.note in orders
         assert data.amount == orders[data.note].total
     assert page.locator(".vietqr svg").count() == 2
+    # Read the codes off the screen as a banking app would: each is its order's payload.
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    for i, payload in enumerate(payloads):
+        png = page.locator(".vietqr svg").nth(i).screenshot()
+        read = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+        assert [r.text for r in read if r.format.name == "QRCode"] == [payload]
     done_url = page.url
     coffee_order = next(o for o in orders.values() if o.store.name == "Cà phê Ea Tu")
     assert coffee_order.total == 240000

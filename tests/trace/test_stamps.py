@@ -107,6 +107,26 @@ def test_label_sheet_pdf_has_every_stamp(client, world, batch):
     assert fonts
 
 
+def test_label_qr_codes_read_back_as_the_stamps_public_addresses(client, world, batch, settings):
+    """The sheet is rendered to pixels and every QR code on it is read, as a phone would:
+    each is the platform's public address of one stamp of the batch, and opening it
+    answers for that stamp."""
+    import pypdfium2
+    import zxingcpp
+
+    settings.SITE_URL, settings.SITE_URL_SET = "https://htxso.example.vn", True
+    client.force_login(world.users["manager_a1"])
+    response = client.get(f"/truy-xuat/tem/{batch.pk}/nhan.pdf", HTTP_HOST="localhost:8123")
+    pdf = pypdfium2.PdfDocument(response.content)
+    image = pdf[0].render(scale=200 / 72).to_pil()  # 200 dpi
+    urls = sorted(r.text for r in zxingcpp.read_barcodes(image) if r.format.name == "QRCode")
+    serials = sorted(batch.stamps.order_by("id").values_list("serial", flat=True)[:24])
+    assert urls == sorted(f"https://htxso.example.vn{_url(batch, s)}" for s in serials)
+    path = urls[0].removeprefix("https://htxso.example.vn")
+    page = client.get(path).content.decode()
+    assert path.rsplit("/", 1)[1] in page
+
+
 def test_province_sees_suspicious_scans_of_its_province_only(client, world, batch):
     stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.packaged)
     serial = batch.stamps.first().serial

@@ -5,7 +5,18 @@ from __future__ import annotations
 import io
 
 import segno
+from django.conf import settings
 from django.urls import reverse
+
+
+def public_base_url(request) -> str:
+    """The scheme and host a printed code carries.  A QR code on a bag outlives the
+    request that printed it: with ``SITE_URL`` set (required in production) it is the
+    platform's public address, whatever host the manager's page was opened on; without
+    it (development) the request's own."""
+    if settings.SITE_URL_SET:
+        return settings.SITE_URL
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 def lot_url(lot) -> str:

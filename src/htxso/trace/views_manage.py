@@ -17,7 +17,7 @@ from . import selectors
 from .errors import TraceError
 from .forms import FacilityForm, PlotForm, TradeItemForm
 from .models import EventKind, Facility, Lot, Plot, StampBatch, TradeItem
-from .qr import lot_url, qr_png, qr_svg
+from .qr import lot_url, public_base_url, qr_png, qr_svg
 from .services import master as services
 from .vocab import OBSERVATIONS, TRANSFORMATIONS
 
@@ -181,7 +181,7 @@ def lot_detail(request, lot_id: int):
             "page": page,
             "can_edit": can_edit,
             "organisation": lot.organisation,
-            "public_url": request.build_absolute_uri(lot_url(lot)),
+            "public_url": public_base_url(request) + lot_url(lot),
         },
     )
 
@@ -191,7 +191,7 @@ def lot_qr(request, lot_id: int, fmt: str):
     if fmt not in ("svg", "png"):
         raise Http404
     lot = get_visible_or_404(Lot, request.user, pk=lot_id)
-    url = request.build_absolute_uri(lot_url(lot))
+    url = public_base_url(request) + lot_url(lot)
     if fmt == "png":
         return HttpResponse(qr_png(url), content_type="image/png")
     return HttpResponse(qr_svg(url), content_type="image/svg+xml")

@@ -14,6 +14,7 @@ from .errors import TraceError
 from .forms import StampActivateForm, StampOrderForm
 from .labels import PER_FILE, label_sheet_pdf
 from .models import StampBatch, StampScan
+from .qr import public_base_url
 from .services import stamps as services
 from .views_manage import EDITORS, VIEWERS, _org_editable, form_error
 
@@ -101,9 +102,7 @@ def stamp_labels(request, batch_id: int):
         start = max(0, min(int(request.GET.get("tu", 0)), batch.quantity - 1))
     except ValueError:
         start = 0
-    pdf = label_sheet_pdf(
-        batch, base_url=request.build_absolute_uri("/").rstrip("/"), start=start, limit=PER_FILE
-    )
+    pdf = label_sheet_pdf(batch, base_url=public_base_url(request), start=start, limit=PER_FILE)
     response = HttpResponse(pdf, content_type="application/pdf")
     part = f"-{start + 1}" if batch.quantity > PER_FILE else ""
     response["Content-Disposition"] = f'attachment; filename="tem-{batch.pk}{part}.pdf"'
