@@ -12,6 +12,7 @@ from htxso.core.formatting import (
     format_date,
     format_datetime,
     format_number,
+    format_quantity,
     format_vnd,
     parse_date,
     parse_decimal,
@@ -78,6 +79,27 @@ def test_format_number_rejects_non_numbers():
         format_number(True)
     with pytest.raises(ValueError):
         format_number(float("nan"))
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "vi", "en"),
+    [
+        (Decimal("1000.000"), 1, "1.000", "1,000"),
+        (Decimal("1250.50"), 1, "1.250,5", "1,250.5"),
+        (Decimal("19.2934"), 2, "19,29", "19.29"),
+        (Decimal("1.2"), 2, "1,20", "1.20"),
+        (Decimal("0.005"), 2, "0,01", "0.01"),  # half away from zero
+        (Decimal("0.004"), 2, "0", "0"),
+        (1234567, 1, "1.234.567", "1,234,567"),
+        (99.0, 1, "99", "99"),
+        (Decimal("-1500.25"), 1, "-1.500,3", "-1,500.3"),
+        (None, 1, "", ""),
+        ("", 1, "", ""),
+    ],
+)
+def test_format_quantity(value, decimals, vi, en):
+    assert format_quantity(value, decimals, language="vi") == vi
+    assert format_quantity(value, decimals, language="en") == en
 
 
 def test_format_date():

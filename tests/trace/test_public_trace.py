@@ -134,3 +134,16 @@ def test_cached_page_survives_a_busy_cache(client, world, django_assert_num_quer
     cache.set_many({f"other-page-{i}": b"x" * 100 for i in range(2_000)})
     with django_assert_num_queries(0):
         assert client.get(url).status_code == 200
+
+
+def test_quantities_are_grouped_by_thousands_in_each_language(client, world):
+    """A cherry lot of 1000 kg reads "1.000 kg" in Vietnamese and "1,000 kg" in English
+    (unit kept on the same line), never "1000 kg"."""
+    c = make_chain(world.orgs["a1"])
+    url = f"/01/{c.parchment.gtin}/10/{c.parchment.code}"
+    body = client.get(url).content.decode()
+    assert "1.000&nbsp;kg" in body and "1000&nbsp;kg" not in body
+    client.cookies["django_language"] = "en"
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Journey of this lot" in body
+    assert "1,000&nbsp;kg" in body and "1.000&nbsp;kg" not in body

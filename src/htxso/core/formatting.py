@@ -86,6 +86,22 @@ def format_number(n: int | float | Decimal, decimals: int = 0) -> str:
     return sign + text
 
 
+def format_quantity(value, decimals: int = 1, *, language: str = "vi") -> str:
+    """A measured quantity for people, as Django's ``floatformat:"-N"`` rounds it but
+    grouped by thousands: ``decimals`` places unless the rounded value is whole —
+    ``1250.5`` → ``"1.250,5"`` in Vietnamese and ``"1,250.5"`` in English, ``1.2`` with 2
+    places → ``"1,20"``, ``1000.0`` → ``"1.000"``; ``None`` or ``""`` → ``""``."""
+    if value is None or value == "" or isinstance(value, bool):
+        return ""
+    text = format_number(value if isinstance(value, int | Decimal) else float(value), decimals)
+    whole, _comma, fraction = text.partition(",")
+    if not fraction.strip("0"):
+        text = "0" if whole == "-0" else whole
+    if language.startswith("en"):
+        text = text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
+    return text
+
+
 def format_date(d: dt.date | None) -> str:
     """``dd/mm/yyyy``; an aware datetime is first converted to Vietnam time; None → ""."""
     if d is None:
