@@ -86,6 +86,9 @@ def format_number(n: int | float | Decimal, decimals: int = 0) -> str:
     return sign + text
 
 
+_VI_TO_EN_SEPARATORS = str.maketrans(".,", ",.")
+
+
 def format_quantity(value, decimals: int = 1, *, language: str = "vi") -> str:
     """A measured quantity for people, as Django's ``floatformat:"-N"`` rounds it but
     grouped by thousands: ``decimals`` places unless the rounded value is whole —
@@ -98,7 +101,7 @@ def format_quantity(value, decimals: int = 1, *, language: str = "vi") -> str:
     if not fraction.strip("0"):
         text = "0" if whole == "-0" else whole
     if language.startswith("en"):
-        text = text.replace(".", "\x00").replace(",", ".").replace("\x00", ",")
+        text = text.translate(_VI_TO_EN_SEPARATORS)
     return text
 
 

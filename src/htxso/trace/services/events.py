@@ -9,8 +9,10 @@ from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from htxso.core.formatting import format_quantity
 from htxso.trace.errors import TraceError
 from htxso.trace.models import Event, EventLot, Facility, Lot, LotPlot, Plot, TradeItem
 from htxso.trace.vocab import (
@@ -36,10 +38,11 @@ MAX_HARVEST_KG = Decimal("50000")
 
 
 def kg_text(value) -> str:
-    """``Decimal("1250.500")`` → ``1.250,5`` (Vietnamese) / ``1,250.5`` (English)."""
+    """``Decimal("1250.500")`` → ``1.250,5`` (Vietnamese) / ``1,250.5`` (English): the
+    quantity formatter the trace pages use, to the gram, trailing zeros dropped."""
     value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return formats.number_format(value, use_l10n=True, force_grouping=True)
+    places = min(3, max(0, -value.normalize().as_tuple().exponent))
+    return format_quantity(value, places, language=get_language() or "vi")
 
 
 def _not_future(at: dt.datetime) -> None:
