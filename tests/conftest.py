@@ -103,6 +103,16 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_media_root(tmp_path_factory):
+    """Private files (import uploads and reports) written by any test go to a temporary
+    directory, never to var/private; a test may still point it elsewhere."""
+    from django.test import override_settings
+
+    with override_settings(PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("private")):
+        yield
+
+
 def _uses_db(request) -> bool:
     return bool(
         request.node.get_closest_marker("django_db")

@@ -88,10 +88,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "htxso.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # before anything reads a body: anonymous requests may only send a small one
+    "htxso.core.middleware.AnonymousBodyLimitMiddleware",
     "htxso.core.middleware.NormalizeInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -168,6 +171,8 @@ else:
 # --- accounts and security ------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Refuses sign-ins from an address or network over its failure limit (before axes).
+    "htxso.accounts.limits.SignInLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -198,9 +203,26 @@ AXES_COOLOFF_TIME = float(os.environ.get("HTXSO_LOCKOUT_HOURS", "0.25"))  # hour
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# A fixed lock: attempts during it (even with the right password) are refused without
+# being recorded, so they do not restart the cool-off — knocking every few minutes
+# cannot keep an account locked forever.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "htxso.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Failed sign-ins per client address and per network (IPv4 /24, IPv6 /64), counted in
+# the cache in fixed windows (htxso.accounts.limits).  Only failures count, and the
+# limits are far above the per-account one: many users share a carrier NAT address.
+HTXSO_LOGIN_IP_FAILURES = int(os.environ.get("HTXSO_LOGIN_IP_FAILURES", "50"))
+HTXSO_LOGIN_NETWORK_FAILURES = int(os.environ.get("HTXSO_LOGIN_NETWORK_FAILURES", "200"))
+HTXSO_LOGIN_FAILURE_WINDOW_MINUTES = float(
+    os.environ.get("HTXSO_LOGIN_FAILURE_WINDOW_MINUTES", "15")
+)
+# Password-reset mails per account and per client address in a window; beyond them the
+# page answers the same but sends nothing.
+HTXSO_RESET_MAILS_PER_ACCOUNT = int(os.environ.get("HTXSO_RESET_MAILS_PER_ACCOUNT", "3"))
+HTXSO_RESET_MAILS_PER_IP = int(os.environ.get("HTXSO_RESET_MAILS_PER_IP", "20"))
+HTXSO_RESET_WINDOW_MINUTES = float(os.environ.get("HTXSO_RESET_WINDOW_MINUTES", "60"))
 
 # Two-factor sign-in (TOTP).  When on, national and provincial staff must enrol.
 HTXSO_REQUIRE_2FA_FOR_STAFF = env_bool("HTXSO_REQUIRE_2FA_FOR_STAFF", PRODUCTION)
@@ -237,6 +259,30 @@ if PRODUCTION:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+#: A request without a signed-in session or a valid API token may send at most this
+#: many bytes (sign-in, sign-up, cart, checkout forms are far smaller); a larger or
+#: chunked body is refused with 413/411 before Django reads it
+#: (``core.middleware.AnonymousBodyLimitMiddleware``).
+HTXSO_ANONYMOUS_MAX_BODY = int(os.environ.get("HTXSO_ANONYMOUS_MAX_BODY", str(1024 * 1024)))
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+# Only the platform's own vendored scripts and styles: no inline <script>, no on*=
+# handlers, no style="" attributes (tests/core/test_csp.py scans the templates).  QR
+# codes are inline <svg>; data: images are allowed for the ones browsers make.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -271,7 +317,22 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         ),
     },
+    # import files and reports (members' ID numbers): no URL, served by views that check
+    # (core.files.private_file_response); an S3 backend may replace it later
+    "private": {
+        "BACKEND": os.environ.get(
+            "HTXSO_PRIVATE_FILE_STORAGE", "htxso.core.files.PrivateFileSystemStorage"
+        ),
+    },
 }
+# never under MEDIA_ROOT or STATIC_ROOT (the private storage refuses to work there)
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+# "" (Django streams the file), "nginx" (X-Accel-Redirect) or "sendfile" (X-Sendfile)
+HTXSO_PRIVATE_FILES_ACCEL = os.environ.get("HTXSO_PRIVATE_FILES_ACCEL", "").strip().lower()
+if HTXSO_PRIVATE_FILES_ACCEL not in ("", "nginx", "sendfile"):
+    raise ImproperlyConfigured('HTXSO_PRIVATE_FILES_ACCEL must be "", "nginx" or "sendfile".')
+# nginx: the internal location; a file of storage "private" is sent from <url>private/…
+HTXSO_PRIVATE_FILES_ACCEL_URL = os.environ.get("HTXSO_PRIVATE_FILES_ACCEL_URL", "/_protected/")
 
 # --- e-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
@@ -328,3 +389,5 @@ LOGGING = {
 
 # --- HTX Số -----------------------------------------------------------------------------
 HTXSO_API_TOKEN_DAYS = int(os.environ.get("HTXSO_API_TOKEN_DAYS", "365"))
+# an import checking/importing without a heartbeat for this long has stopped: rolled back
+HTXSO_IMPORT_STALE_SECONDS = int(os.environ.get("HTXSO_IMPORT_STALE_SECONDS", "120"))

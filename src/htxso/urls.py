@@ -33,4 +33,5 @@ handler500 = "htxso.core.views.error_500"
 if settings.DEBUG:  # pragma: no cover - media files are served by nginx in production
     from django.conf.urls.static import static
 
+    # public media only: private files (PRIVATE_MEDIA_ROOT) have no URL, see core.files
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

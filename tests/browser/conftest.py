@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -51,19 +52,49 @@ def chromium():
         browser.close()
 
 
+#: What Chromium writes to the console when the Content-Security-Policy blocks something.
+CSP_MARK = "Content Security Policy"
+# Runs in every page before its own scripts (init scripts are not subject to the CSP):
+# a violation the console might word differently is reported in the same words.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.violatedDirective + " "
+                + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Collect the CSP violations of every page of ``context``."""
+    found: list[str] = []
+    context.add_init_script(script=_CSP_LISTENER)
+
+    def on_console(message):
+        if CSP_MARK in message.text:
+            found.append(message.text)
+
+    context.on("console", on_console)
+    return found
+
+
 @pytest.fixture
 def page_factory(chromium):
+    """New pages; a test whose pages broke the Content-Security-Policy fails."""
     contexts = []
 
     def make(width: str = "360", locale: str = "vi-VN"):
         context = chromium.new_context(viewport=VIEWPORTS[width], locale=locale)
         context.set_default_timeout(15_000)
-        contexts.append(context)
+        contexts.append((context, watch_csp(context)))
         return context.new_page()
 
     yield make
-    for c in contexts:
-        c.close()
+    violations = []
+    for context, found in contexts:
+        context.close()
+        violations.extend(found)
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 def shot(page, name: str) -> Path:
@@ -78,4 +109,26 @@ def assert_no_horizontal_overflow(page):
     assert overflow <= 1, f"page is {overflow}px wider than the viewport"
 
 
-__all__ = ["ARTIFACTS", "SCREENSHOTS", "assert_no_horizontal_overflow", "shot", "shutil"]
+__all__ = [
+    "ARTIFACTS",
+    "CSP_MARK",
+    "SCREENSHOTS",
+    "assert_no_horizontal_overflow",
+    "shot",
+    "shutil",
+    "watch_csp",
+]
+
+
+def wait_until(page, expression: str, *, timeout_ms: int = 10_000) -> None:
+    """Wait until a JavaScript expression is true in the page.
+
+    Playwright's ``wait_for_function`` compiles its expression with ``eval`` inside the
+    page, which the Content-Security-Policy refuses (and the CSP watcher fails the
+    test); ``page.evaluate`` runs through the DevTools protocol instead.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)

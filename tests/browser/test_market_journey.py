@@ -90,7 +90,7 @@ def test_buyer_two_stores_vietqr_seller_ships_buyer_reviews(live_server, world, 
     expect(page.get_by_text("Mật ong Hợp Giang").first).to_be_visible()
     assert_no_horizontal_overflow(page)
     shot(page, "market-cart-360")
-    page.get_by_role("link", name="Tiếp tục đặt hàng").click()
+    page.get_by_role("button", name="Tiếp tục đặt hàng").click()
     page.fill("#buyer_name", "Nguyễn Thị Hoa")
     page.fill("#buyer_phone", "09x")  # a wrong phone first
     page.get_by_label("Nhận tại cửa hàng").check()

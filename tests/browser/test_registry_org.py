@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..registry.test_organisations import enrich
-from .conftest import assert_no_horizontal_overflow, shot
+from .conftest import assert_no_horizontal_overflow, shot, wait_until
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,9 +56,10 @@ def test_manager_edits_and_registers_a_member(live_server, world, page_factory, 
     page.locator(f"a[href='/to-chuc/{a1.pk}/sua/']").first.click()
     page.wait_for_url(f"**/to-chuc/{a1.pk}/sua/")
     page.locator("#ward-q").fill("hoa")
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelectorAll('#id_ward option').length > 1"
-        " && document.querySelectorAll('#id_ward option').length < 20"
+        " && document.querySelectorAll('#id_ward option').length < 20",
     )
     ward_value = page.locator("#id_ward option").nth(1).get_attribute("value")
     page.locator("#id_ward").select_option(ward_value)

@@ -6,6 +6,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from htxso.core.text import (
+    LegacyReading,
     TextError,
     clean_text,
     detect_legacy_encoding,
@@ -13,6 +14,8 @@ from htxso.core.text import (
     fold_tokens,
     is_vietnamese_syllable,
     nfc,
+    plausible_vietnamese,
+    read_legacy_cell,
     tcvn3_to_unicode,
     to_unicode,
     unicode_to_tcvn3,
@@ -507,3 +510,85 @@ def test_detection_and_conversion_never_crash(s):
     assert converted == unicodedata.normalize("NFC", converted)
     assert tcvn3_to_unicode(s) == unicodedata.normalize("NFC", tcvn3_to_unicode(s))
     assert vni_to_unicode(s) == unicodedata.normalize("NFC", vni_to_unicode(s))
+
+
+# ------------------------------------------------------ one cell at a time (issue 13)
+
+MIXED_NAMES = ["Hợp tác xã Nông nghiệp", "Đắk Lắk", "Nguyễn Thị Hường"]
+
+
+@pytest.mark.parametrize("name", MIXED_NAMES)
+def test_read_legacy_cell_decides_each_encoding_alone(name):
+    tcvn3, vni = unicode_to_tcvn3(name), unicode_to_vni(name)
+    assert (read_legacy_cell(tcvn3).encoding, read_legacy_cell(tcvn3).text) == ("tcvn3", name)
+    assert (read_legacy_cell(vni).encoding, read_legacy_cell(vni).text) == ("vni", name)
+    assert read_legacy_cell(name) == LegacyReading(name)  # Unicode: left alone
+    assert not read_legacy_cell(tcvn3).unsure and not read_legacy_cell(vni).unsure
+
+
+def test_vni_cell_is_not_read_as_tcvn3():
+    # the garbling of issue 13: VNI read as TCVN3 gives "Hụùp taực xaừ"
+    cell = unicode_to_vni("Hợp tác xã")
+    assert tcvn3_to_unicode(cell).startswith("Hụùp")
+    assert read_legacy_cell(cell) == LegacyReading("Hợp tác xã", "vni")
+
+
+def _ambiguous_short_syllables() -> set[tuple[str, str, str]]:
+    """Brute force: legacy forms of short syllables that read as Vietnamese both ways."""
+    onsets = ["", "b", "h", "l", "m", "s", "t", "v"]
+    vowels = [*"aeiouy", *VIETNAMESE_LOWER]
+    found = set()
+    for onset in onsets:
+        for vowel in vowels:
+            for coda in ("", "m", "n"):
+                word = onset + vowel + coda
+                if not is_vietnamese_syllable(word):
+                    continue
+                for cell in (unicode_to_tcvn3(word), unicode_to_vni(word)):
+                    as_tcvn3, as_vni = tcvn3_to_unicode(cell), vni_to_unicode(cell)
+                    if (
+                        as_tcvn3 != as_vni
+                        and not plausible_vietnamese(cell)
+                        and plausible_vietnamese(as_tcvn3)
+                        and plausible_vietnamese(as_vni)
+                    ):
+                        found.add((cell, as_tcvn3, as_vni))
+    return found
+
+
+def test_ambiguous_short_words_are_unsure():
+    found = _ambiguous_short_syllables()
+    assert ("tö", "tử", "tư") in found  # TCVN3 "tử" and VNI "tư" are the same bytes
+    assert ("tæ", "tổ", "tỉ") in found
+    for cell, as_tcvn3, as_vni in found:
+        reading = read_legacy_cell(cell)
+        assert reading.unsure and reading.text == cell
+        assert reading.candidates == (("tcvn3", as_tcvn3), ("vni", as_vni))
+
+
+def test_ambiguous_word_is_decided_by_its_neighbours():
+    # "Tæ" alone could be TCVN3 "Tổ" or VNI "Tỉ"; "hîp" is only TCVN3 ("hợp")
+    assert read_legacy_cell("Tæ").unsure
+    assert read_legacy_cell(unicode_to_tcvn3("Tổ hợp tác")) == LegacyReading("Tổ hợp tác", "tcvn3")
+
+
+@pytest.mark.parametrize("text", ["Zürich", "25°C", "½ kg", "© 2024", "naïve résumé", "Müller"])
+def test_foreign_text_no_reading_improves_is_kept(text):
+    assert read_legacy_cell(text) == LegacyReading(text)
+
+
+def test_unicode_that_also_reads_as_legacy_is_kept_with_the_alternative():
+    reading = read_legacy_cell("Sôn La")  # VNI for "Sơn La", but also valid as typed
+    assert reading.text == "Sôn La" and reading.encoding is None and not reading.unsure
+    assert ("vni", "Sơn La") in reading.candidates
+
+
+@pytest.mark.parametrize("word", ["Vónh", "bôc", "bổc", "bỉng", "hoõ", "hoõn"])
+def test_rhymes_vietnamese_does_not_have(word):
+    # stop finals take only sắc/nặng; "nh" never after "o"; no "ing"; "oo" only + ng/c
+    assert not is_vietnamese_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["bốc", "bộc", "Đăk", "xoong", "moóc", "huynh", "oanh", "bưng"])
+def test_rhymes_vietnamese_has(word):
+    assert is_vietnamese_syllable(word)

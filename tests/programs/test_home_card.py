@@ -3,7 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from htxso.programs.models import PublicationState
 from htxso.programs.services import calls
 
 from .helpers import apply_and_submit, make_call, make_eligible
@@ -85,7 +87,10 @@ def test_officer_sees_calls_to_announce_and_applications_to_review(client, world
     assert "1 hồ sơ đang chờ bạn xét" in body
     assert "1 đợt tuyển chọn đang mở chưa được thông báo đến các HTX trong tỉnh" in body
     assert call.title in body and unpublished.title in body and draft.title not in body
-    assert "Đã thông báo trong tỉnh" in body and "Chưa thông báo trong tỉnh" in body
+    with translation.override("vi"):
+        published = str(PublicationState.PUBLISHED.label)
+        not_published = str(PublicationState.NOT_PUBLISHED.label)
+    assert published in body and not_published in body
     # the other province does not count Cao Bằng's applications
     body, _ = home(client, world, "officer_b")
     assert "đang chờ bạn xét" not in body
@@ -130,3 +135,19 @@ def home_url(client, world, key, url):
     response = client.get(url)
     assert response.status_code == 200
     return response.content.decode(), None
+
+
+def test_member_home_links_only_to_pages_he_may_open(client, world, running):
+    """Issue 13: the member's card listed his organisation's application with a link
+    to a page answering 403 to him; now the status shows without the link."""
+    _call, _unpublished, _draft, application = running
+    body, _ = home(client, world, "member_a1")
+    url = f"/chuong-trinh/ho-so/{application.pk}/"
+    assert application.call.title in body
+    assert f'href="{url}"' not in body
+    for href in set(__import__("re").findall(r'href="(/chuong-trinh/[^"]*)"', body)):
+        assert client.get(href).status_code == 200, href
+    # the manager of the same organisation still gets the link, and it opens
+    body, _ = home(client, world, "manager_a1")
+    assert f'href="{url}"' in body
+    assert client.get(url).status_code == 200

@@ -8,19 +8,25 @@ viewer read-only: the mapping and run pages are not for viewers, 403 by role).
 from __future__ import annotations
 
 JOB_SEERS = {"vca", "officer_a", "viewer_a"}
+#: The uploaded file itself: its uploader (Cao Bằng's officer) and VCA.
+FILE_SEERS = {"vca", "officer_a"}
 
 
 def _job(w):
     cached = getattr(w, "_import_job", None)
     if cached is not None:
         return cached
+    from django.core.files.base import ContentFile
+
+    from htxso.core.files import private_storage
     from htxso.registry.models import ImportJob, ImportStatus
 
+    name = private_storage().save("imports/perm-sample.csv", ContentFile(b"Ten HTX;MST\n"))
     job = ImportJob.objects.create(
         province_id="04",
         kind="organisations",
         status=ImportStatus.MAPPING,
-        file="imports/perm-sample.xlsx",
+        file=name,
         original_name="htx-cao-bang.xlsx",
         file_sha256="0" * 64,
         created_by=w.users["officer_a"],
@@ -43,7 +49,10 @@ SAMPLES = {
     "registry:import_mapping": lambda w: ({"pk": _job(w).pk}, JOB_SEERS),
     "registry:import_run": lambda w: ({"pk": _job(w).pk}, JOB_SEERS),
     "registry:import_progress": lambda w: ({"pk": _job(w).pk}, JOB_SEERS),
+    # the sample job is not running: an allowed POST is answered with a message, 302
+    "registry:import_cancel": lambda w: ({"pk": _job(w).pk}, JOB_SEERS),
     "registry:import_report": lambda w: ({"pk": _job(w).pk}, JOB_SEERS),
+    "registry:import_file": lambda w: ({"pk": _job(w).pk}, FILE_SEERS),
 }
-POST_ONLY = {"registry:import_run"}
+POST_ONLY = {"registry:import_run", "registry:import_cancel"}
 LIST_LEAKS = {"registry:import_list": [("htx-cao-bang.xlsx", JOB_SEERS)]}

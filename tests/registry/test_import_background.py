@@ -67,7 +67,7 @@ def test_200000_rows_in_the_background(world, tmp_path, settings):
     assert job.status == ImportStatus.DONE, job.error_message
     assert (job.total_rows, job.created_count, job.skipped_count) == (200_000, 200_000, 0)
     assert Organisation.objects.filter(province_id="66").count() == 200_001
-    wb = load_workbook(settings.MEDIA_ROOT / job.report["report_file"], read_only=True)
+    wb = load_workbook(settings.PRIVATE_MEDIA_ROOT / job.report["report_file"], read_only=True)
     summary = dict(wb.worksheets[1].iter_rows(min_row=2, values_only=True))
     assert 200_000 in summary.values()
     assert sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True)) == 200_001

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,9 +24,75 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].label = _("Password")
 
 
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Password reset with the link built from ``SITE_URL`` (never the request's Host
+    header) and a cap on mails per account and per client address.
+
+    Over the cap no mail goes out, and the page answers exactly as when one did: it
+    must not tell whether an address belongs to an account.
+    """
+
+    def save(self, *args, request=None, **kwargs):
+        from urllib.parse import urlsplit
+
+        site = urlsplit(settings.SITE_URL)
+        kwargs["domain_override"] = site.netloc
+        kwargs["use_https"] = site.scheme == "https"
+        self._request = request
+        return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        from .limits import reset_mail_allowed
+
+        if not reset_mail_allowed(request=getattr(self, "_request", None), user=context["user"]):
+            return
+        super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
 class OtpCodeForm(forms.Form):
     code = forms.RegexField(
         label=_("6-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+class TwoFactorProofForm(forms.Form):
+    """Proof asked before two-factor sign-in is replaced or turned off: the password
+    again and a current code from the app in use (a verified session alone is not
+    enough — it may be a stolen one)."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    current_code = forms.RegexField(
+        label=_("6-digit code from the app you use now"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{6}"}
+        ),
+    )
+
+    def clean_current_code(self) -> str:
+        return self.cleaned_data["current_code"].strip()
+
+
+class TwoFactorReplaceForm(TwoFactorProofForm):
+    """Replacing the authenticator app: the proof, and a code from the new app."""
+
+    code = forms.RegexField(
+        label=_("6-digit code from the new app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=12,
         error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},

@@ -6,10 +6,9 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 
-from htxso.core.scoping import get_scope
-
-from .models import STAFF_ROLES
+from .selectors import TWO_FACTOR_ENROL, TWO_FACTOR_VERIFY, two_factor_pending
 
 
 class UserLanguageMiddleware:
@@ -49,6 +48,8 @@ class RequireTwoFactorMiddleware:
     ``HTXSO_REQUIRE_2FA_FOR_STAFF`` is on — national and provincial staff without a
     device to the enrolment page."""
 
+    #: Paths no gate applies to.  ``/api/`` checks the same rule itself and answers
+    #: JSON (``htxso.core.api.SessionAuth``).
     OPEN_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/", "/api/")
 
     def __init__(self, get_response):
@@ -61,27 +62,31 @@ class RequireTwoFactorMiddleware:
             if language and language in dict(settings.LANGUAGES):
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
-            target = self._redirect_target(request, user)
-            if target and not self._is_open(request.path):
-                return redirect(f"{target}?next={request.get_full_path()}")
+            # the open prefixes first: /api/ applies the rule itself (one device query)
+            target = (
+                None
+                if request.path.startswith(self.OPEN_PREFIXES)
+                else self._redirect_target(request, user)
+            )
+            if target and not self._is_open(request.path, target):
+                return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
-    def _is_open(self, path: str) -> bool:
+    def _is_open(self, path: str, target: str) -> bool:
+        """Only the page the session is sent to stays open (with sign-out and the
+        language switch): a session that owes a code cannot reach the enrolment page,
+        where a new secret would stand in for the owner's device."""
         open_paths = {
-            reverse("accounts:two_factor_verify"),
-            reverse("accounts:two_factor_setup"),
+            target,
             reverse("accounts:logout"),
             reverse("accounts:set_language"),
         }
         return path in open_paths or path.startswith(self.OPEN_PREFIXES)
 
     def _redirect_target(self, request, user) -> str | None:
-        from django_otp import user_has_device
-
-        if user.is_verified():
-            return None
-        if user_has_device(user, confirmed=True):
+        pending = two_factor_pending(user)
+        if pending == TWO_FACTOR_VERIFY:
             return reverse("accounts:two_factor_verify")
-        if settings.HTXSO_REQUIRE_2FA_FOR_STAFF and get_scope(user).has_role(*STAFF_ROLES):
+        if pending == TWO_FACTOR_ENROL:
             return reverse("accounts:two_factor_setup")
         return None

@@ -30,6 +30,9 @@ ORGANISATION_ROLES = {Role.COOP_MANAGER, Role.COOP_MEMBER}
 GLOBAL_ROLES = {Role.VCA_ADMIN, Role.TRAINER, Role.BUYER}
 #: National and provincial staff: the roles two-factor sign-in can be made mandatory for.
 STAFF_ROLES = {Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER}
+#: Roles whose work uses the API (staff and cooperative managers); a member household
+#: that runs a market store is a seller and uses it too (``selectors.may_use_api``).
+API_ROLES = STAFF_ROLES | {Role.COOP_MANAGER}
 
 
 class User(AbstractUser):

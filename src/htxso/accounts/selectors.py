@@ -46,3 +46,53 @@ def role_assignments(user: User) -> list[RoleAssignment]:
         )
         user._htxso_assignments = cached
     return cached
+
+
+#: What a signed-in session still owes before it may use the site or the API.
+TWO_FACTOR_VERIFY = "verify"
+TWO_FACTOR_ENROL = "enrol"
+
+
+def two_factor_pending(user) -> str | None:
+    """``"verify"`` when the user has a confirmed device and this session has not given
+    its code, ``"enrol"`` when two-factor is mandatory for the user's role and no device
+    is confirmed yet, ``None`` when the session may go on.
+
+    Needs ``user.is_verified`` (set by ``django_otp.middleware.OTPMiddleware``); a user
+    object without it counts as not verified.
+    """
+    from django.conf import settings
+    from django_otp import user_has_device
+
+    from .models import STAFF_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    is_verified = getattr(user, "is_verified", None)
+    if callable(is_verified) and is_verified():
+        return None
+    if user_has_device(user, confirmed=True):
+        return TWO_FACTOR_VERIFY
+    if settings.HTXSO_REQUIRE_2FA_FOR_STAFF:
+        from htxso.core.scoping import get_scope
+
+        if get_scope(user).has_role(*STAFF_ROLES):
+            return TWO_FACTOR_ENROL
+    return None
+
+
+def may_use_api(user) -> bool:
+    """Whether the user's roles use the API, so may hold API tokens: staff, cooperative
+    managers, and sellers (a member household with a market store).  A plain member or
+    a buyer does not."""
+    from htxso.core.scoping import get_scope
+
+    from .models import API_ROLES
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if get_scope(user).has_role(*API_ROLES):
+        return True
+    from htxso.market.models import Store
+
+    return Store.objects.filter(owner=user).exists()

@@ -175,6 +175,16 @@ def two_factor_start(*, user: User) -> TOTPDevice:
 
 
 def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
+    """Confirm a first device with a code from it.
+
+    Refuses (``two_factor_already_on``) when the user already has a confirmed device:
+    replacing one needs proof from it, see :func:`two_factor_replace`.
+    """
+    if TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).exists():
+        raise ValidationError(
+            _("Two-factor sign-in is already on for your account."),
+            code="two_factor_already_on",
+        )
     if not device.verify_token(token):
         return False
     with transaction.atomic():
@@ -184,6 +194,38 @@ def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
         audit.record(actor=actor, action="two_factor.enable", instance=device.user)
         _security_notice(
             device.user, gettext_lazy("Two-factor sign-in was turned on for your account.")
+        )
+    return True
+
+
+def two_factor_replace(*, actor, device: TOTPDevice, token: str) -> bool:
+    """Swap the user's confirmed device for ``device`` (not yet confirmed), given a code
+    from the new one.
+
+    The caller has asked for proof from the user first — the password again and a
+    current code from the device in use (``views._two_factor_proof``).  The owner is
+    told by e-mail.  Returns ``False`` and changes nothing when the code is wrong.
+    """
+    user = device.user
+    exists = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
+    if not exists or device.confirmed:
+        raise ValidationError(
+            _("There is no device to replace: turn two-factor sign-in on instead."),
+            code="two_factor_not_on",
+        )
+    if not device.verify_token(token):
+        return False
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        audit.record(actor=actor, action="two_factor.replace", instance=user)
+        _security_notice(
+            user,
+            gettext_lazy(
+                "The authenticator app for two-factor sign-in on your account was replaced "
+                "by a new one. Codes from the old app no longer work."
+            ),
         )
     return True
 

@@ -21,6 +21,6 @@ urlpatterns = [
     path("xac-thuc-2-buoc/", views.two_factor_verify, name="two_factor_verify"),
     path("xac-thuc-2-buoc/tat/", views.two_factor_disable, name="two_factor_disable"),
     path("tai-khoan/token/", views.api_token_create, name="api_token_create"),
-    path("tai-khoan/token/<int:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
+    path("tai-khoan/token/<id:pk>/thu-hoi/", views.api_token_revoke, name="api_token_revoke"),
     path("ngon-ngu/", views.set_language, name="set_language"),
 ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,9 +24,16 @@ from htxso.core.access import access
 from htxso.core.scoping import get_scope
 
 from . import services
-from .forms import ApiTokenForm, OtpCodeForm, SignInForm
+from .forms import (
+    ApiTokenForm,
+    LimitedPasswordResetForm,
+    OtpCodeForm,
+    SignInForm,
+    TwoFactorProofForm,
+    TwoFactorReplaceForm,
+)
 from .models import STAFF_ROLES
-from .selectors import role_assignments
+from .selectors import TWO_FACTOR_VERIFY, may_use_api, role_assignments, two_factor_pending
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -46,6 +54,7 @@ logout = access(public=True)(auth_views.LogoutView.as_view())
 password_reset = access(public=True)(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset.html",
+        form_class=LimitedPasswordResetForm,
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password_reset_done"),
@@ -95,7 +104,9 @@ def profile(request):
         "two_factor_mandatory": settings.HTXSO_REQUIRE_2FA_FOR_STAFF
         and scope.has_role(*STAFF_ROLES),
         "tokens": tokens,
+        "may_use_api": may_use_api(user),
         "token_form": ApiTokenForm(),
+        "disable_form": TwoFactorProofForm(),
     }
     return render(request, "accounts/profile.html", context)
 
@@ -103,33 +114,101 @@ def profile(request):
 @access(authenticated=True)
 @never_cache
 def two_factor_setup(request):
+    """Turn two-factor sign-in on, or replace the authenticator app.
+
+    A session that owes the code of a confirmed device is sent to the code page: a new
+    secret must never stand in for the owner's device.  Replacing the app from a
+    verified session asks for the password again and a code from the app in use.
+    """
     user = request.user
-    if user_has_device(user, confirmed=True) and user.is_verified():
-        messages.info(request, _("Two-factor sign-in is already on for your account."))
-        return redirect("accounts:profile")
+    replacing = user_has_device(user, confirmed=True)
+    if replacing and two_factor_pending(user) == TWO_FACTOR_VERIFY:
+        query = urlencode({"next": request.get_full_path()})
+        return redirect(f"{reverse('accounts:two_factor_verify')}?{query}")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None or request.method == "GET":
         device = services.two_factor_start(user=user)
-    form = OtpCodeForm(request.POST or None)
+    form = (TwoFactorReplaceForm if replacing else OtpCodeForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        throttled = _throttle_error(device)
-        if throttled:
-            form.add_error("code", throttled)
-        elif services.two_factor_confirm(
-            actor=user, device=device, token=form.cleaned_data["code"]
-        ):
+        done = (
+            _replace_device(request, form, device)
+            if replacing
+            else _confirm_device(request, form, device)
+        )
+        if done:
             otp_login(request, device)
+            if replacing:
+                messages.success(request, _("Your new authenticator app is now in use."))
+                return redirect("accounts:profile")
             messages.success(request, _("Two-factor sign-in is now on."))
             return redirect(_safe_next(request, "/"))
-        else:
-            form.add_error("code", _("That code is wrong or has expired. Try the current code."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, border=2)
     secret = _base32(device.bin_key)
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _safe_next(request, "")},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": secret,
+            "replacing": replacing,
+            "next": _safe_next(request, ""),
+        },
     )
+
+
+def _confirm_device(request, form, device) -> bool:
+    throttled = _throttle_error(device)
+    if throttled:
+        form.add_error("code", throttled)
+        return False
+    if services.two_factor_confirm(
+        actor=request.user, device=device, token=form.cleaned_data["code"]
+    ):
+        return True
+    form.add_error("code", _("That code is wrong or has expired. Try the current code."))
+    return False
+
+
+def _replace_device(request, form, device) -> bool:
+    if not _two_factor_proof(request, form):
+        return False
+    throttled = _throttle_error(device)
+    if throttled:
+        form.add_error("code", throttled)
+        return False
+    if services.two_factor_replace(
+        actor=request.user, device=device, token=form.cleaned_data["code"]
+    ):
+        return True
+    form.add_error("code", _("That code is wrong or has expired. Try the current code."))
+    return False
+
+
+def _two_factor_proof(request, form) -> bool:
+    """Check a valid :class:`TwoFactorProofForm`: the password again, then a current
+    code from the confirmed device.  Adds the errors to the form."""
+    user = request.user
+    current = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if current is None:
+        return False
+    throttled = _throttle_error(current)
+    if throttled:
+        form.add_error("current_code", throttled)
+        return False
+    # Through authenticate(), so wrong passwords count towards the lockout like sign-ins.
+    checked = authenticate(
+        request, username=user.get_username(), password=form.cleaned_data["password"]
+    )
+    if checked is None or checked.pk != user.pk:
+        form.add_error("password", _("That password is wrong."))
+        return False
+    if not current.verify_token(form.cleaned_data["current_code"]):
+        form.add_error(
+            "current_code", _("That code is wrong or has expired. Try the current code.")
+        )
+        return False
+    return True
 
 
 def _throttle_error(device) -> str | None:
@@ -178,12 +257,20 @@ def two_factor_verify(request):
 @access(authenticated=True)
 @require_POST
 def two_factor_disable(request):
+    """Turn two-factor sign-in off: needs the password again and a current code, so a
+    stolen session cannot turn it off and enrol its own device."""
     user = request.user
     if settings.HTXSO_REQUIRE_2FA_FOR_STAFF and get_scope(user).has_role(*STAFF_ROLES):
         messages.error(request, _("Two-factor sign-in is mandatory for your role."))
-    else:
+        return redirect("accounts:profile")
+    form = TwoFactorProofForm(request.POST)
+    if form.is_valid() and _two_factor_proof(request, form):
         services.two_factor_disable(actor=user, user=user)
         messages.success(request, _("Two-factor sign-in is off."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect("accounts:profile")
 
 
@@ -191,6 +278,18 @@ def two_factor_disable(request):
 def api_token_create(request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    if not may_use_api(request.user):
+        raise PermissionDenied
+    # A token outlives the session: only a session that passed two-factor may make one
+    # (the middleware in front says so too; this view does not rely on it).
+    pending = two_factor_pending(request.user)
+    if pending:
+        target = (
+            "accounts:two_factor_verify"
+            if pending == TWO_FACTOR_VERIFY
+            else "accounts:two_factor_setup"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': reverse('accounts:profile')})}")
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         messages.error(

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
 
 from .access import AUTHENTICATED, PUBLIC, ROLES, Access
 
@@ -66,7 +67,36 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-AUTH = [TokenAuth(), django_auth]
+class SessionAuth(NinjaSessionAuth):
+    """The session cookie, with the same two-factor rule as the pages.
+
+    (Keeps ninja's class name: the OpenAPI security scheme is named after the class.)
+
+    A session that owes the code of a confirmed device (or, when two-factor is mandatory
+    for staff, has none yet) gets 403 ``two_factor_required``; bearer tokens are not
+    affected — only verified sessions or the command line can make them.
+    """
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        from htxso.accounts.selectors import TWO_FACTOR_VERIFY, two_factor_pending
+
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        pending = two_factor_pending(user)
+        if pending:
+            raise ApiError(
+                "two_factor_required",
+                _("Enter the code from your authenticator app on the sign-in page first.")
+                if pending == TWO_FACTOR_VERIFY
+                else _("Turn on two-factor sign-in for your account first."),
+                status=403,
+                details={"action": pending},
+            )
+        return user
+
+
+AUTH = [TokenAuth(), SessionAuth()]
 
 
 def route(
@@ -157,6 +187,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def _http_error(request, exc: HttpError):
         codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large", 429: "throttled"}
         return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+    @api.exception_handler(OverflowError)
+    def _overflow(request, exc):
+        # A number past the database's 64-bit integers that escaped the parameter
+        # types of ``core.schemas`` (Id, Offset…): the client's input, not our failure.
+        log.warning("Integer overflow on %s: %s", request.path, exc)
+        return _error(api, request, 400, "out_of_range", _("A number in the request is too large."))
 
     @api.exception_handler(Exception)
     def _unexpected(request, exc):  # pragma: no cover - defensive

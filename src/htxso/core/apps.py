@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "htxso.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .converters import register
+
+        register()

@@ -60,12 +60,17 @@ def _group(digits: str) -> str:
     return ".".join(parts)
 
 
-def format_vnd(amount: int) -> str:
-    """``1234567`` → ``"1.234.567 ₫"`` (NO-BREAK SPACE before ``₫``); ``-5`` → ``"-5 ₫"``."""
+def format_vnd(amount: int, *, language: str = "vi") -> str:
+    """``1234567`` → ``"1.234.567 ₫"`` (NO-BREAK SPACE before ``₫``); ``-5`` → ``"-5 ₫"``.
+
+    ``language="en"`` groups thousands with commas: ``"1,234,567 ₫"``."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise TypeError("format_vnd takes a whole number of đồng (int)")
     sign = "-" if amount < 0 else ""
-    return f"{sign}{_group(str(abs(amount)))}{VND_SEPARATOR}{VND_SIGN}"
+    digits = _group(str(abs(amount)))
+    if language.startswith("en"):
+        digits = digits.replace(".", ",")
+    return f"{sign}{digits}{VND_SEPARATOR}{VND_SIGN}"
 
 
 def format_number(n: int | float | Decimal, decimals: int = 0) -> str:
@@ -122,6 +127,41 @@ def format_datetime(value: dt.datetime | None) -> str:
         raise ValueError("format_datetime needs an aware datetime")
     local = value.astimezone(VIETNAM_TZ)
     return f"{format_date(local)} {local.hour:02d}:{local.minute:02d}"
+
+
+#: Words that open the name of an administrative area, folded ("Tỉnh", "TP.", "Xã"…).
+_AREA_PREFIXES = ("thanh pho", "tp", "tinh", "xa", "phuong", "thi tran", "dac khu")
+
+
+def _bare_area(folded: str) -> str:
+    for prefix in _AREA_PREFIXES:
+        if folded.startswith(prefix + " "):
+            return folded[len(prefix) + 1 :]
+    return folded
+
+
+def format_address(street: str | None, *areas: str | None) -> str:
+    """``street, ward, province``: the street address followed by the administrative
+    areas (smallest first), leaving out those the street already ends with.
+
+    Addresses typed or imported in full ("Thôn 5, Xã Bảo Lâm, Tỉnh Cao Bằng") used to
+    come out with the ward and province twice.  The comparison is on folded text
+    (accents, case and punctuation ignored), at the end of the street only: its last
+    comma-separated part with or without the "Tỉnh"/"Xã"… prefix, or the full name
+    closing that part — so "Thôn Bảo Lâm" is not mistaken for "Xã Bảo Lâm"."""
+    street = (street or "").strip().strip(",").strip()
+    parts = [fold(p) for p in street.split(",") if fold(p)]
+    kept: list[str] = []
+    for area in reversed([a.strip() for a in areas if a and a.strip()]):
+        name = fold(area)
+        last = parts[-1] if parts else ""
+        if last and (last == name or _bare_area(last) == _bare_area(name)):
+            parts.pop()
+        elif last.endswith(" " + name):
+            parts[-1] = last[: -len(name) - 1]
+        else:
+            kept.append(area)
+    return ", ".join([p for p in (street, *reversed(kept)) if p])
 
 
 # ---------------------------------------------------------------------- numbers

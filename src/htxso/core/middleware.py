@@ -1,4 +1,5 @@
-"""Input hygiene at the boundary: every text value that arrives in a query string or
+"""Input hygiene at the boundary: a body from someone who is not signed in is small
+(or refused before it is read), and every text value that arrives in a query string or
 form body is NFC-normalised and stripped of NUL characters before any view sees it."""
 
 from __future__ import annotations
@@ -26,6 +27,74 @@ def _normalised(qd: QueryDict) -> QueryDict:
     return out
 
 
+class AnonymousBodyLimitMiddleware:
+    """Refuse a large body from someone who is not signed in, before it is read.
+
+    Django parses a multipart body (and spills its files to disk) as soon as anything
+    touches ``request.POST``; an anonymous client could make every worker do that with
+    the per-form limits meant for managers' uploads.  A request with neither a
+    signed-in session nor a valid API token may send ``HTXSO_ANONYMOUS_MAX_BODY``
+    bytes, declared in ``Content-Length``; a larger one answers 413 and a chunked one
+    (no length to check) 411.  Signed-in users keep the per-form limits.
+
+    It runs after the session middleware (the session, not the body, says who is
+    signed in) and before ``NormalizeInputMiddleware`` and CSRF, which read the body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            refused = self._refuse(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _refuse(self, request):
+        from django.conf import settings
+
+        limit = settings.HTXSO_ANONYMOUS_MAX_BODY
+        meta = request.META
+        chunked = "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+        raw_length = meta.get("CONTENT_LENGTH") or ""
+        try:
+            length = int(raw_length) if raw_length else 0
+        except ValueError:
+            length = -1
+        if not chunked and 0 <= length <= limit:
+            return None
+        if _signed_in(request):
+            return None
+        if chunked or length < 0:
+            return _length_required(request)
+        return _too_large(request, anonymous_limit=limit)
+
+
+def _signed_in(request) -> bool:
+    """A session with a user, or a usable API token (without touching the body)."""
+    from django.contrib.auth import SESSION_KEY, get_user
+
+    session = getattr(request, "session", None)
+    if session is not None and session.get(SESSION_KEY) and get_user(request).is_authenticated:
+        return True
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        from .api import TokenAuth
+
+        user = getattr(request, "user", None)
+        try:
+            return TokenAuth().authenticate(request, token.strip()) is not None
+        finally:
+            # AuthenticationMiddleware and the API set request.user themselves
+            if user is None:
+                request.__dict__.pop("user", None)
+            else:
+                request.user = user
+    return False
+
+
 class NormalizeInputMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,12 +116,19 @@ class NormalizeInputMiddleware:
         return self.get_response(request)
 
 
-def _too_large(request):
+def _too_large(request, anonymous_limit: int | None = None):
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
 
     message = _("What you sent is too large. Nothing was saved; send less at a time.")
+    if anonymous_limit is not None:
+        from .formatting import format_number
+
+        message = _(
+            "What you sent is too large: without signing in you may send at most "
+            "%(size)s KB. Nothing was saved; sign in, or send less at a time."
+        ) % {"size": format_number(anonymous_limit // 1024)}
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "too_large", "message": message, "details": None}, status=413)
     return render(
@@ -60,4 +136,25 @@ def _too_large(request):
         "errors/error.html",
         {"status": 413, "title": _("Too large"), "message": message},
         status=413,
+    )
+
+
+def _length_required(request):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The request did not say how large it is (Content-Length). Nothing was saved; "
+        "sign in, or send it again from the form."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "length_required", "message": message, "details": None}, status=411
+        )
+    return render(
+        request,
+        "errors/error.html",
+        {"status": 411, "title": _("Length required"), "message": message},
+        status=411,
     )

@@ -39,6 +39,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from .errors import CodedError
 
 __all__ = [
+    "LegacyReading",
     "TextError",
     "clean_text",
     "detect_legacy_encoding",
@@ -53,6 +55,8 @@ __all__ = [
     "fold_tokens",
     "is_vietnamese_syllable",
     "nfc",
+    "plausible_vietnamese",
+    "read_legacy_cell",
     "tcvn3_to_unicode",
     "to_unicode",
     "unicode_to_tcvn3",
@@ -207,6 +211,27 @@ for _group in ("iê", "yê", "uô", "ươ", "oă", "uâ", "uê", "uơ"):
     _NUCLEI[_group] = (True, frozenset({1}), frozenset({1}))
 # fmt: on
 _NUCLEI["uyê"] = (True, frozenset({2}), frozenset({2}))
+#: Vowel groups the palatal finals "ch"/"nh" may follow ("anh", "ếch", "tỉnh", "oanh",
+#: "huynh"; never "onh", "ưnh").
+_PALATAL_NUCLEI = frozenset(("a", "ê", "i", "y", "oa", "uê", "uy"))
+_STOPS = frozenset(("c", "ch", "p", "t"))
+
+
+def _rhyme_allowed(group: str, coda: str, tone: str) -> bool:
+    """Rules of the rhyme beyond its parts: a syllable closed by a stop takes only the
+    sắc or nặng tone ("bốc", "bộc", never "bôc", "bổc"; the "k" of minority place names,
+    "Đăk Mil", is free); "ch"/"nh" follow front vowels only; "c"/"ng" never follow
+    "i"/"y"; "oo" occurs only before "ng"/"c" ("xoong", "moóc")."""
+    if coda in _STOPS and tone not in (_ACUTE_MARK, _DOT_MARK):
+        return False
+    if coda in ("ch", "nh") and group not in _PALATAL_NUCLEI:
+        return False
+    if coda in ("c", "ng") and group in ("i", "y", "uy"):
+        return False
+    return not (group == "oo" and coda not in ("ng", "c"))
+
+
+_ACUTE_MARK, _DOT_MARK = "\u0301", "\u0323"
 
 
 @functools.lru_cache(maxsize=8192)
@@ -219,13 +244,14 @@ def is_vietnamese_syllable(word: str) -> bool:
     """
     bare_letters: list[str] = []
     tone_at: int | None = None
+    tone = ""
     for index, ch in enumerate(unicodedata.normalize("NFC", word.lower())):
         parts = unicodedata.normalize("NFD", ch)
         tones = [c for c in parts if c in _TONE_MARKS]
         if tones:
             if tone_at is not None or len(tones) > 1:
                 return False
-            tone_at = index
+            tone_at, tone = index, tones[0]
         bare_letters.append(
             unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONE_MARKS))
         )
@@ -245,6 +271,8 @@ def is_vietnamese_syllable(word: str) -> bool:
                 continue
             coda = rest[len(group) :]
             if coda not in _CODAS or (coda and not open_):
+                continue
+            if not _rhyme_allowed(group, coda, tone):
                 continue
             if tone_at is None or tone_at - len(onset) in (closed if coda else plain):
                 return True
@@ -545,3 +573,93 @@ def to_unicode(s: str | None, encoding: Literal["auto", "unicode", "tcvn3", "vni
     if encoding == "unicode":
         return unicodedata.normalize("NFC", s)
     raise ValueError(f"unknown encoding {encoding!r}")
+
+
+# ------------------------------------------------------------ one cell at a time
+
+
+def _verdicts(s: str) -> tuple[int, int]:
+    """(plausible, implausible) non-ASCII words of ``s``: a word is plausible when it is
+    a Vietnamese syllable in lower, upper or title case.  ASCII words ("HTX", "Ea",
+    "ST25") read the same in every encoding and do not count, nor do one-character
+    words, which are mostly symbols ("½" and "©" are TCVN3 "ẵ" and "â")."""
+    good = bad = 0
+    for word in _words(s):
+        if len(word) < 2 or word.isascii():  # "½" (TCVN3 "ẵ"), "©" (TCVN3 "â")
+            continue
+        if is_vietnamese_syllable(word) and _well_cased(word):
+            good += 1
+        else:
+            bad += 1
+    return good, bad
+
+
+def plausible_vietnamese(s: str | None) -> bool:
+    """Whether every non-ASCII word of ``s`` is a plausible Vietnamese syllable (onset,
+    vowel group, final consonant, at most one tone mark where it may stand, sensible
+    case), and there is at least one such word."""
+    if not s:
+        return False
+    good, bad = _verdicts(unicodedata.normalize("NFC", s))
+    return good > 0 and bad == 0
+
+
+@dataclass(frozen=True)
+class LegacyReading:
+    """How one cell reads (:func:`read_legacy_cell`).
+
+    ``encoding`` is ``"tcvn3"``/``"vni"`` when ``text`` was converted from it, ``None``
+    when the cell is kept as typed.  ``unsure``: both legacy readings are plausible (or
+    neither is, though they read better than the cell as typed) — ``text`` is then the
+    cell as typed and must not be stored; ``candidates`` holds the competing readings
+    as (encoding, text).  For a cell kept as typed, ``candidates`` holds the legacy
+    readings that are plausible too (VNI ``Sôn La`` is also well-formed Unicode).
+    """
+
+    text: str
+    encoding: LegacyEncoding | None = None
+    unsure: bool = False
+    candidates: tuple[tuple[str, str], ...] = ()
+
+
+_LEGACY_CONVERTERS = (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode))
+
+
+@functools.lru_cache(maxsize=32768)
+def read_legacy_cell(s: str) -> LegacyReading:
+    """Decide, for one cell, whether it is Unicode, TCVN3 or VNI text.
+
+    Files compiled from several offices mix the encodings in one column, so a cell is
+    judged alone: only text whose characters are all in the Latin-1 range (as the 8-bit
+    fonts leave it) and not all ASCII is considered.  Text that reads as Vietnamese as
+    it is stays as it is.  Otherwise each legacy reading is scored word by word, and
+    the one whose words are all plausible Vietnamese syllables is taken.  When both
+    are plausible and differ (``Tö`` is VNI "Tư" and TCVN3 "Tử"), or neither is while
+    they read better than the cell as typed, the result is *unsure*: guess wrong and
+    the registry holds garbled names nobody notices, so the caller must ask.  Text no
+    reading improves (foreign words, symbols: ``Zürich``, ``25°C``) stays as it is.
+    Results are cached by value: a column repeats its values.
+    """
+    if not s or s.isascii() or max(s) > "\u00ff":
+        return LegacyReading(s)
+    text = unicodedata.normalize("NFC", s)
+    raw_good, raw_bad = _verdicts(text)
+    readings: list[tuple[str, str, int, int]] = []
+    for encoding, convert in _LEGACY_CONVERTERS:
+        converted = convert(text)
+        if converted != text:
+            good, bad = _verdicts(converted)
+            readings.append((encoding, converted, good, bad))
+    plausible = [(enc, conv) for enc, conv, good, bad in readings if good and not bad]
+    if raw_good and not raw_bad:
+        return LegacyReading(s, candidates=tuple(plausible))
+    if plausible:
+        if len({conv for _enc, conv in plausible}) == 1:
+            encoding, converted = plausible[0]
+            return LegacyReading(converted, encoding)  # type: ignore[arg-type]
+        return LegacyReading(s, unsure=True, candidates=tuple(plausible))
+    if readings and max(good - bad for _e, _c, good, bad in readings) > raw_good - raw_bad:
+        return LegacyReading(
+            s, unsure=True, candidates=tuple((enc, conv) for enc, conv, _g, _b in readings)
+        )
+    return LegacyReading(s)

@@ -18,10 +18,11 @@ from pydantic import Field
 
 from htxso.accounts.models import Role
 from htxso.core.api import ApiError, route
-from htxso.core.schemas import Text
+from htxso.core.schemas import Id, NonNegative, Offset, Text
 
 from . import selectors
 from .models import Order, OrderState, Product, Store
+from .payment import order_payment, order_qr_png
 from .search import SearchFilters, parse_query, search_products
 from .services import orders as order_svc
 from .services.common import MarketError
@@ -117,6 +118,24 @@ class OrderOut(Schema):
     lines: list[OrderLineOut]
 
 
+class BuyerOrderOut(OrderOut):
+    vietqr_payload: str | None = Field(
+        description=(
+            "While the order awaits a VietQR bank transfer: the EMVCo/NAPAS VietQR string "
+            "(the seller's account, the total as amount, the order code as transfer note) "
+            "to show as a QR code or hand to a banking app. Null once paid, for cash on "
+            "delivery, and for closed orders."
+        )
+    )
+    vietqr_image_url: str | None = Field(
+        description=(
+            "While the order awaits payment: absolute URL of a PNG of that QR code with the "
+            "amount and transfer note printed under it (GET with the same credentials; "
+            "only the order's buyer may fetch it). Null otherwise."
+        )
+    )
+
+
 class SellerOrderOut(OrderOut):
     buyer_name: str
     buyer_phone: str
@@ -137,11 +156,11 @@ class SellerProductOut(Schema):
 
 class ProductQuery(Schema):
     q: Text = Field("", max_length=120, description="Words, accents optional, small typos ok")
-    category: int | None = Field(None, ge=1)
+    category: Id | None = None
     province: str = Field("", pattern=r"^(\d{2})?$")
     ocop: int | None = Field(None, ge=3, le=5, description="At least this many OCOP stars")
-    min_price: int | None = Field(None, ge=0)
-    max_price: int | None = Field(None, ge=0)
+    min_price: NonNegative | None = None
+    max_price: NonNegative | None = None
     sort: str = Field("relevance", pattern=r"^(relevance|price_asc|price_desc|newest)$")
     limit: int = Field(24, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10000)
@@ -204,6 +223,21 @@ def _order(o: Order) -> dict:
             }
             for ln in o.lines.all()
         ],
+    }
+
+
+def _buyer_order(request, o: Order) -> dict:
+    from django.urls import reverse
+
+    payment = order_payment(o)
+    return {
+        **_order(o),
+        "vietqr_payload": payment.payload if payment else None,
+        "vietqr_image_url": request.build_absolute_uri(
+            reverse("api:market_my_order_qr", args=[o.code])
+        )
+        if payment
+        else None,
     }
 
 
@@ -277,7 +311,7 @@ def products(request, filters: Query[ProductQuery]):
 
 
 @route(router.get, "/products/{market_product_id}", public=True, response=ProductDetailOut)
-def product(request, market_product_id: int):
+def product(request, market_product_id: Id):
     try:
         p = selectors.public_product(market_product_id)
     except Http404:
@@ -297,7 +331,7 @@ def product(request, market_product_id: int):
 
 
 @route(router.get, "/stores", public=True, response=list[StoreOut])
-def stores(request, limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)):
+def stores(request, limit: int = Query(50, ge=1, le=200), offset: Offset = 0):
     qs = selectors.public_stores().order_by("name")[offset : offset + limit]
     return [_store(s) for s in qs]
 
@@ -313,23 +347,60 @@ def store(request, market_store_slug: str):
 # ------------------------------------------------------------------ buyer
 
 
-@route(router.get, "/my/orders", authenticated=True, response=list[OrderOut])
+@route(router.get, "/my/orders", authenticated=True, response=list[BuyerOrderOut])
 def my_orders(request):
     qs = selectors.buyer_orders(request.user).prefetch_related("lines")[:200]
-    return [_order(o) for o in qs]
+    return [_buyer_order(request, o) for o in qs]
 
 
-@route(router.get, "/my/orders/{market_order_code}", authenticated=True, response=OrderOut)
-def my_order(request, market_order_code: str):
+def _my_order(request, code: str) -> Order:
     o = (
         selectors.buyer_orders(request.user)
         .prefetch_related("lines")
-        .filter(code=market_order_code[:12])
+        .filter(code=code[:12])
         .first()
     )
     if o is None:
         raise _not_found("Order")
-    return _order(o)
+    return o
+
+
+@route(router.get, "/my/orders/{market_order_code}", authenticated=True, response=BuyerOrderOut)
+def my_order(request, market_order_code: str):
+    return _buyer_order(request, _my_order(request, market_order_code))
+
+
+@route(
+    router.get,
+    "/my/orders/{market_order_code}/vietqr.png",
+    authenticated=True,
+    url_name="market_my_order_qr",
+    summary="The VietQR code of your unpaid order as a PNG",
+    description=(
+        "The QR code with the amount and transfer note printed under it, to save on the "
+        "phone the order was placed on. 404 when the order is not yours or does not await "
+        "a VietQR payment."
+    ),
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "PNG image",
+                "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def my_order_qr(request, market_order_code: str):
+    from django.http import HttpResponse
+
+    payment = order_payment(_my_order(request, market_order_code))
+    if payment is None:
+        raise ApiError(
+            "no_payment_due", _("This order does not await a VietQR payment."), status=404
+        )
+    response = HttpResponse(order_qr_png(payment), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # ------------------------------------------------------------------ seller
@@ -355,13 +426,13 @@ def _seller_store(request, store_id: int) -> Store:
 )
 def seller_orders(
     request,
-    market_store_id: int,
+    market_store_id: Id,
     state: str = Query(
         "",
         pattern=r"^(placed|confirmed|paid|shipped|delivered|completed|cancelled|refunded|expired)?$",
     ),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ):
     store = _seller_store(request, market_store_id)
     qs = selectors.seller_orders(request.user, store, state or None).select_related("store", "ward")
@@ -374,7 +445,7 @@ def seller_orders(
     roles=SELLER_ROLES,
     response=list[SellerProductOut],
 )
-def seller_products(request, market_store_id: int):
+def seller_products(request, market_store_id: Id):
     store = _seller_store(request, market_store_id)
     qs = store.products.prefetch_related("variants").order_by("-updated_at")[:500]
     return [
@@ -407,7 +478,7 @@ def seller_products(request, market_store_id: int):
         }
     },
 )
-def seller_order_transition(request, market_order_id: int):
+def seller_order_transition(request, market_order_id: Id):
     import json
 
     from pydantic import ValidationError as PydanticError

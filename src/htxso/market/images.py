@@ -13,10 +13,12 @@ understands (:class:`ImageRejected`):
 * ``image_too_small`` — narrower or lower than 200 px;
 * ``image_corrupt`` — an image that cannot be decoded (truncated, damaged).
 
-Accepted images are re-encoded: EXIF and other metadata (GPS position of the farm!)
-are dropped, the EXIF orientation is applied to the pixels, the image is reduced to at
-most 1600 px on its longer side, and a 400 px thumbnail is made. Output is JPEG, or
-WebP when the image has transparency (logos).
+Accepted images are re-encoded from their pixels alone: EXIF and every other piece of
+metadata (GPS position of the farm!, JPEG comments, XMP, PNG text chunks — which can
+carry ``<script>`` for a browser that sniffs) is dropped; a colour profile is applied
+to the pixels (converted to sRGB) and not stored. The EXIF orientation is applied to
+the pixels, the image is reduced to at most 1600 px on its longer side, and a 400 px
+thumbnail is made. Output is JPEG, or WebP when the image has transparency (logos).
 """
 
 from __future__ import annotations
@@ -142,14 +144,49 @@ def _has_alpha(image: Image.Image) -> bool:
     return bool(image.mode == "P" and "transparency" in image.info)
 
 
-def _encode(image: Image.Image, *, alpha: bool, icc: bytes | None) -> bytes:
+def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """The pixels converted from the photo's colour profile to sRGB (the profile is
+    not kept: it is free-form bytes); unchanged when there is none or it is unusable."""
+    if not icc:
+        return image
+    try:
+        from PIL import ImageCms
+    except ImportError:  # Pillow built without Little CMS
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=image.mode
+        )
+    except (OSError, ValueError, TypeError, ImageCms.PyCMSError):
+        # a broken or odd profile: keep the pixels as they are
+        return image
+    return converted if converted is not None else image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding only the pixels: no ``info`` (comment, exif, xmp, icc,
+    PNG text), so nothing of the upload but its picture reaches the encoder."""
+    fresh = Image.new(image.mode, image.size)
+    fresh.paste(image)
+    fresh.info = {}
+    return fresh
+
+
+def _encode(image: Image.Image, *, alpha: bool) -> bytes:
     out = io.BytesIO()
-    extra = {"icc_profile": icc} if icc else {}
+    image = _pixels_only(image)
     if alpha:
-        image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4, **extra)
+        image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4, exif=b"", xmp=b"")
     else:
         image.save(
-            out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True, **extra
+            out,
+            format="JPEG",
+            quality=JPEG_QUALITY,
+            optimize=True,
+            progressive=True,
+            exif=b"",
+            comment=b"",
         )
     return out.getvalue()
 
@@ -177,13 +214,14 @@ def process_upload(file) -> ProcessedImage:
         ) from None
     alpha = _has_alpha(image)
     image = image.convert("RGBA" if alpha else "RGB")
+    image = _to_srgb(image, icc)
     full = image.copy()
     full.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)
     thumb = full.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.LANCZOS)
     return ProcessedImage(
-        full=_encode(full, alpha=alpha, icc=icc),
-        thumb=_encode(thumb, alpha=alpha, icc=icc),
+        full=_encode(full, alpha=alpha),
+        thumb=_encode(thumb, alpha=alpha),
         width=full.width,
         height=full.height,
         content_type="image/webp" if alpha else "image/jpeg",

@@ -66,6 +66,8 @@ RARE_DF = 3  # "rare": in fewer products than this
 MAX_CANDIDATES = 4
 MAX_PREFIX_TERMS = 40
 MAX_TERM_LENGTH = 40
+MIN_SPLIT_LENGTH = 4  # an unknown word this long may be two words typed together
+MIN_SPLIT_PART = 2  # ... each of at least two letters ("caphe" → "ca phe")
 
 
 # ------------------------------------------------------------------ indexing
@@ -459,19 +461,68 @@ def build_groups(
     return groups, alternatives
 
 
-def parse_query(query: str) -> ParsedQuery:
+def splits_of(word: str) -> list[tuple[str, str]]:
+    """The ways to cut ``word`` into two words of :data:`MIN_SPLIT_PART` letters or more."""
+    if len(word) < MIN_SPLIT_LENGTH:
+        return []
+    return [(word[:i], word[i:]) for i in range(MIN_SPLIT_PART, len(word) - MIN_SPLIT_PART + 1)]
+
+
+def split_joined(words: list[str], df: dict[str, int]) -> dict[str, tuple[str, str]]:
+    """For words typed without their space ("caphe", "matong"), the cut into two
+    vocabulary words (``df``: word → number of products), the most used pair (by its
+    rarer word) first."""
+    found = {}
+    for word in words:
+        known = [
+            (min(df[a], df[b]), -i, (a, b))
+            for i, (a, b) in enumerate(splits_of(word))
+            if df.get(a) and df.get(b)
+        ]
+        if known:
+            found[word] = max(known)[2]
+    return found
+
+
+def parse_query(query: str, *, split: bool = True) -> ParsedQuery:
     """Fold the query and look its words up: one query for the words and the last
-    word's completions, one more for typo candidates when a word needs correcting."""
+    word's completions, one more for typo candidates when a word needs correcting.
+
+    An unknown word that is two vocabulary words typed together ("caphe", "matong") is
+    read as those two words, as if typed apart, so they rank the same.  The possible
+    halves are fetched by the same first query: a search with an unknown word costs no
+    extra query (only a joined *last* word is parsed again, for its completions)."""
     words = fold_tokens(query)[:MAX_QUERY_WORDS]
     if not words:
         return ParsedQuery(words=[], alternatives={})
     last = words[-1]
-    where = Q(term__in=sorted(set(words)))
+    halves = (
+        {p for w in words for pair in splits_of(w) for p in pair} - set(words) if split else set()
+    )
+    where = Q(term__in=sorted(set(words) | halves))
     if len(last) >= 2:
         where |= Q(term__gte=last, term__lt=prefix_upper(last))
-    vocabulary = {
+    found = {
         term: (term_id, df)
         for term, term_id, df in SearchTerm.objects.filter(where).values_list("term", "id", "df")
+    }
+    joined = [
+        w
+        for w in words
+        if w not in found
+        and len(w) >= MIN_SPLIT_LENGTH
+        # the last word may be the beginning of a longer word being typed
+        and not (w == last and any(t.startswith(w) for t in found))
+    ]
+    cuts = split_joined(joined, {t: df for t, (_id, df) in found.items()}) if joined else {}
+    if cuts:
+        if last in cuts:  # the halves need their own completions: parse the words apart
+            apart = [part for w in words for part in cuts.get(w, (w,))]
+            return parse_query(" ".join(apart[:MAX_QUERY_WORDS]), split=False)
+        words = [part for w in words for part in cuts.get(w, (w,))][:MAX_QUERY_WORDS]
+    keep = set(words)
+    vocabulary = {
+        t: v for t, v in found.items() if t in keep or (len(last) >= 2 and t.startswith(last))
     }
     fuzzy = [w for w in words if needs_correction(w, vocabulary.get(w, (0, None))[1])]
     candidates = _candidates(fuzzy) if fuzzy else {}

@@ -1,5 +1,5 @@
 """Background work of the market (Django Tasks; cron runs ``python -m htxso market_tick``
-every few minutes, which enqueues both)."""
+every few minutes, which enqueues them)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,11 @@ def remind_unconfirmed_orders() -> int:
     from .services.orders import remind_unconfirmed
 
     return remind_unconfirmed()
+
+
+@task()
+def expire_held_photos() -> int:
+    """Delete photos chosen on a product form that was never saved (after a day)."""
+    from .services.held_photos import held_photos_expire
+
+    return held_photos_expire()

@@ -6,8 +6,10 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,7 @@ from htxso.geo.models import Province
 
 from . import selectors
 from .models import Checkout, Fulfilment, PaymentMethod, ReportReason, Review
-from .payment import order_payment
+from .payment import order_payment, order_qr_png
 from .services import cart as cart_svc
 from .services import orders as order_svc
 from .services import reviews as review_svc
@@ -34,12 +36,39 @@ def _cart_context(request, cart):
         line.price_changed = line.variant.price != line.price_seen
         g["lines"].append(line)
         g["subtotal"] += line.amount
+    count = sum(line.quantity for line in lines)
+    cart_svc.remember_count(request, count)
     return {
         "cart": cart,
         "groups": list(groups.values()),
         "total": sum(g["subtotal"] for g in groups.values()),
-        "count": sum(line.quantity for line in lines),
+        "count": count,
     }
+
+
+def _with_fees(context: dict, fulfilment: str) -> dict:
+    """Each store's delivery fee for ``fulfilment`` and the total to pay, computed as the
+    order will be (``orders.delivery_fee``); the other way's total for the no-JS note."""
+    other = Fulfilment.PICKUP if fulfilment == Fulfilment.DELIVERY else Fulfilment.DELIVERY
+    fees = other_fees = 0
+    for g in context["groups"]:
+        g["fee"] = order_svc.delivery_fee(store=g["store"], fulfilment=fulfilment)
+        fees += g["fee"]
+        other_fees += order_svc.delivery_fee(store=g["store"], fulfilment=other)
+    context.update(
+        {
+            "fulfilment": fulfilment,
+            "fees": fees,
+            "grand_total": context["total"] + fees,
+            "other_fulfilment": other,
+            "other_total": context["total"] + other_fees,
+        }
+    )
+    return context
+
+
+def _fulfilment(value) -> str:
+    return value if value in Fulfilment.values else Fulfilment.DELIVERY
 
 
 @access(public=True)
@@ -58,10 +87,16 @@ def cart_add(request):
             variant_id=request.POST.get("variant"),
             quantity=request.POST.get("quantity") or 1,
         )
+        cart_svc.remember_count(request, cart_svc.cart_count(cart))
         messages.success(
             request,
-            _("Added to your cart: %(title)s (%(label)s).")
-            % {"title": line.variant.product.title, "label": line.variant.label},
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Added to your cart: %(title)s (%(label)s).")
+                % {"title": line.variant.product.title, "label": line.variant.label},
+                reverse("market:cart"),
+                _("View cart and order"),
+            ),
         )
     except MarketError as exc:
         messages.error(request, exc.text)
@@ -74,17 +109,29 @@ def cart_add(request):
 @access(public=True)
 @require_POST
 def cart_update(request):
+    """Save the quantities typed (each line on its own, so one bad quantity does not drop
+    the others), or remove a line; then back to the cart, or on to checkout when the
+    buyer tapped "Continue to checkout".  htmx (a quantity changed) gets the cart body."""
     cart = cart_svc.cart_for(request)
+    errors: list[str] = []
     if cart is not None:
-        try:
-            if request.POST.get("remove"):
-                cart_svc.cart_remove(cart=cart, line_id=request.POST.get("remove"))
-            else:
-                for key, value in request.POST.items():
-                    if key.startswith("qty-"):
-                        cart_svc.cart_set_quantity(cart=cart, line_id=key[4:], quantity=value)
-        except MarketError as exc:
-            messages.error(request, exc.text)
+        if request.POST.get("remove"):
+            cart_svc.cart_remove(cart=cart, line_id=_int(request.POST.get("remove")))
+        else:
+            for key, value in request.POST.items():
+                if key.startswith("qty-"):
+                    try:
+                        cart_svc.cart_set_quantity(cart=cart, line_id=_int(key[4:]), quantity=value)
+                    except MarketError as exc:
+                        errors.append(exc.text)
+    if request.headers.get("HX-Request"):
+        context = _cart_context(request, cart)
+        context["cart_errors"] = errors
+        return render(request, "market/_cart_body.html", context)
+    for error in errors:
+        messages.error(request, error)
+    if request.POST.get("go") == "checkout" and not errors:
+        return redirect("market:checkout")
     return redirect("market:cart")
 
 
@@ -94,6 +141,10 @@ def checkout(request):
     context = _cart_context(request, cart)
     if not context["groups"]:
         return render(request, "market/cart.html", context)
+    if request.method == "GET" and request.GET.get("part") == "total":
+        # htmx: the buyer switched delivery/pickup.
+        _with_fees(context, _fulfilment(request.GET.get("fulfilment")))
+        return render(request, "market/_checkout_total.html", context)
     errors: dict[str, list[str]] = {}
     data = {}
     if request.method == "POST":
@@ -113,6 +164,7 @@ def checkout(request):
         except ValidationError as exc:
             errors = error_dict(exc)
         else:
+            cart_svc.remember_count(request, 0)
             token = orders[0].checkout.token
             tokens = request.session.get("market_checkouts", [])
             if token not in tokens:
@@ -130,6 +182,7 @@ def checkout(request):
         ward = Ward.objects.filter(pk=str(data["ward"])[:5]).first()
         if ward is not None and not data.get("province"):
             data["province"] = ward.province_id
+    _with_fees(context, _fulfilment(data.get("fulfilment")))
     context.update(
         {
             "ward": ward,
@@ -225,6 +278,20 @@ def order_detail(request, order_code: str):
             "can_review": order.state in review_svc.REVIEWABLE_STATES,
         },
     )
+
+
+@access(public=True)
+def order_qr(request, order_code: str):
+    """The order's VietQR code as a PNG to save (amount and transfer note printed under
+    it): for its buyer, signed in or holding the checkout's link; 404 once paid."""
+    order = selectors.order_for_buyer(request, order_code)
+    payment = order_payment(order)
+    if payment is None:
+        raise Http404
+    response = HttpResponse(order_qr_png(payment), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="VietQR-{order.code}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @access(public=True)

@@ -17,10 +17,14 @@ def error_dict(exc: ValidationError) -> dict[str, list[str]]:
 
 
 def int_or_none(value) -> int | None:
+    """A filter's integer, or None when it is not one or does not fit the database."""
+    from htxso.core.forms import fits_int64
+
     try:
-        return int(str(value).replace(".", "").strip())
+        number = int(str(value).replace(".", "").strip())
     except (TypeError, ValueError):
         return None
+    return number if fits_int64(number) else None
 
 
 SORTS = [

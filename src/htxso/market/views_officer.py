@@ -11,7 +11,8 @@ from htxso.accounts.models import Role
 from htxso.core.access import access
 from htxso.core.scoping import get_visible_or_404
 
-from . import selectors
+from . import selectors, selectors_review
+from .banks import BANK_CHOICES
 from .models import Report, Store
 from .services import reviews as review_svc
 from .services import stores as store_svc
@@ -36,7 +37,9 @@ def _message(request, exc):
 @access(roles=OFFICER_ROLES)
 def store_review(request, store_id: int):
     store = get_visible_or_404(
-        Store.objects.select_related("organisation__province").editable_by(request.user),
+        Store.objects.select_related("organisation__province", "pickup_ward__province").editable_by(
+            request.user
+        ),
         request.user,
         pk=store_id,
     )
@@ -62,7 +65,8 @@ def store_review(request, store_id: int):
         {
             "store": store,
             "problems": store_svc.registry_problems(store),
-            "product_count": store.products.count(),
+            "bank_label": dict(BANK_CHOICES).get(store.bank_bin, store.bank_bin),
+            **selectors_review.store_review(store),
         },
     )
 

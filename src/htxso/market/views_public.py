@@ -52,6 +52,10 @@ def market_home(request):
         "provinces": Province.objects.order_by("name").values_list("code", "name"),
         "sorts": SORTS,
         "selected_category": int_or_none(request.GET.get("danh_muc")),
+        "active_filters": sum(
+            bool(x)
+            for x in (f.category_ids, f.province, f.min_stars, f.min_price, f.max_price, f.ethnic)
+        ),
     }
     template = "market/_results.html" if request.headers.get("HX-Request") else "market/home.html"
     return render(request, template, context)

@@ -21,6 +21,7 @@ from .banks import BANK_CHOICES
 from .models import Order, OrderState, Product, ProductImage, SellerKind, Store
 from .payment import order_payment
 from .services import catalogue as catalogue_svc
+from .services import held_photos as held_svc
 from .services import orders as order_svc
 from .services import stores as store_svc
 from .services.common import MarketError, editable_text
@@ -227,8 +228,46 @@ def _variant_rows(post) -> list[dict]:
     return rows
 
 
+def _row_errors(rows: list[dict], errors: dict) -> None:
+    """Attach each variant row's messages (they name the row and field) to the row."""
+    for i, row in enumerate(rows):
+        row["bad"] = [n for n in ("label", "price", "stock") if errors.get(f"variants-{i}-{n}")]
+        row["errors"] = [m for n in row["bad"] for m in errors[f"variants-{i}-{n}"]]
+
+
+def _origin_picker(data: dict) -> dict:
+    """The place-of-origin picker, rendered with the page: the province (given, or the
+    saved ward's) selected and its wards listed, so editing shows what was saved."""
+    code = str(data.get("province") or "")[:2]
+    ward_code = str(data.get("origin_ward") or "")[:5]
+    if not code.isdigit() and ward_code:
+        code = Ward.objects.filter(pk=ward_code).values_list("province_id", flat=True).first() or ""
+    if not code.isdigit():
+        return {"origin_province": "", "origin_wards": []}
+    return {
+        "origin_province": code,
+        "origin_wards": list(wards_of(code).values_list("code", "name")),
+    }
+
+
+def _hold_photos(request, store: Store, product: Product | None):
+    """The photos of this submission: those held from an earlier one (their tokens come
+    back in the form) and the newly chosen files, checked and held; and the refusals."""
+    held = held_svc.held_photos_of(
+        actor=request.user, store=store, tokens=request.POST.getlist("photo_token")
+    )
+    room = catalogue_svc.MAX_PHOTOS - len(held) - (product.images.count() if product else 0)
+    refused = []
+    for upload in request.FILES.getlist("photos")[: max(room, 0)]:
+        try:
+            held.append(held_svc.photo_hold(actor=request.user, store=store, upload=upload))
+        except MarketError as exc:
+            refused.append(exc.text)
+    return held, refused
+
+
 def _product_form(request, store: Store, product: Product | None):
-    errors, data = {}, {}
+    errors, data, held, refused = {}, {}, [], []
     if request.method == "POST":
         data = request.POST.dict()
         if request.POST.get("remove_photo") and product is not None:
@@ -239,23 +278,21 @@ def _product_form(request, store: Store, product: Product | None):
                 catalogue_svc.product_remove_photo(actor=request.user, image=image)
             return redirect("market:seller_product_edit", product_id=product.pk)
         rows = _variant_rows(request.POST)
+        held, refused = _hold_photos(request, store, product)
         try:
             saved = catalogue_svc.product_save(
                 actor=request.user, store=store, data=data, variants=rows, product=product
             )
-            for upload in request.FILES.getlist("photos")[:8]:
-                try:
-                    catalogue_svc.product_add_photo(
-                        actor=request.user, product=saved, upload=upload
-                    )
-                except MarketError as exc:
-                    messages.error(request, exc.text)
         except ValidationError as exc:
             errors = error_dict(exc)
         else:
+            held_svc.held_photos_attach(actor=request.user, product=saved, held=held)
+            for text in refused:
+                messages.error(request, text)
             messages.success(request, _("Product saved."))
             return redirect("market:seller_product_edit", product_id=saved.pk)
         variants = rows
+        _row_errors(variants, errors)
     elif product is not None:
         data = {
             "title": product.title,
@@ -290,9 +327,38 @@ def _product_form(request, store: Store, product: Product | None):
             "categories": selectors.categories_tree(),
             "ocop_products": OcopProduct.objects.filter(organisation_id=store.organisation_id),
             "provinces": Province.objects.order_by("name").values_list("code", "name"),
+            **_origin_picker(data),
             "images": list(product.images.all()) if product else [],
+            "held_photos": held,
+            "photo_errors": refused,
+            "variant_max_length": catalogue_svc.VARIANT_LABEL_MAX,
         },
         status=400 if errors else 200,
+    )
+
+
+@access(roles=SELLER_ROLES)
+def seller_product_preview(request, product_id: int):
+    """The product as buyers will see it, for the store's managers only — also before
+    the store is verified or the product is on sale."""
+    product = _editable_or_404(
+        Product.objects.select_related(
+            "store__organisation", "category", "province", "origin_ward", "ocop"
+        ),
+        request.user,
+        pk=product_id,
+    )
+    return render(
+        request,
+        "market/seller/product_preview.html",
+        {
+            "product": product,
+            "store": product.store,
+            "variants": list(product.variants.filter(is_active=True)),
+            "images": list(product.images.all()),
+            "ocop_stars": product.ocop_stars,
+            "is_public": product.status == "active" and product.store.is_public,
+        },
     )
 
 

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from htxso.core.api import route
+from htxso.core.schemas import Id, Offset
 from htxso.core.scoping import get_scope, get_visible_or_404
 
 from . import selectors
@@ -101,7 +102,7 @@ class ResultsOut(Schema):
 class PageQuery(Schema):
     status: str = Field("", pattern=r"^(draft|open|closed|decided)?$")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 def _call(c) -> dict:
@@ -162,7 +163,7 @@ def call_list(request, filters: Query[PageQuery]):
     response=CallDetailOut,
     summary="One call with its criteria",
 )
-def call_detail(request, call_id: int):
+def call_detail(request, call_id: Id):
     c = selectors.call_visible_or_404(request.user, call_id)
     return {
         **_call(c),
@@ -194,7 +195,7 @@ def my_applications(request):
     response=ApplicationDetailOut,
     summary="One application with the verdict and reason of every criterion",
 )
-def application_detail(request, application_id: int):
+def application_detail(request, application_id: Id):
     qs = Application.objects.select_related("call", "organisation")
     a = get_visible_or_404(qs, request.user, pk=application_id)
     return {
@@ -223,7 +224,7 @@ def application_detail(request, application_id: int):
     response=list[ApplicationOut],
     summary="Reviewer view: the submitted applications of one province",
 )
-def province_applications(request, call_id: int, call_province_code: str):
+def province_applications(request, call_id: Id, call_province_code: str):
     scope = get_scope(request.user)
     if not (scope.national_view or call_province_code in scope.view_provinces):
         raise Http404
@@ -243,7 +244,7 @@ def province_applications(request, call_id: int, call_province_code: str):
     response=ResultsOut,
     summary="Provinces (eligible counts, qualification, rank, decision) and selected cooperatives",
 )
-def call_results(request, call_id: int):
+def call_results(request, call_id: Id):
     c = selectors.call_visible_or_404(request.user, call_id)
     scope = get_scope(request.user)
     summary = selectors.national_summary(c)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.formatting import ParseError, parse_vnd
+from htxso.core.forms import bounded_integers
 from htxso.registry.models import OrganisationKind
 
 from .forms_criteria import CriterionForm  # noqa: F401  (re-exported)
@@ -14,6 +15,7 @@ from .models import Ranking
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+@bounded_integers
 class CallForm(forms.Form):
     title = forms.CharField(
         label=_("Name of the call"),
@@ -113,6 +115,7 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError(str(exc), code=exc.code) from exc
 
 
+@bounded_integers
 class ReportForm(forms.Form):
     report_year = forms.IntegerField(label=_("Figures of the year"), required=False)
     workers_total = forms.IntegerField(label=_("Workers"), required=False, min_value=0)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.forms import bounded_integers
 from htxso.registry.models import Grade, OrganisationKind, Sector
 
 from .models import CriterionKind
@@ -72,6 +73,7 @@ def _required(message):
     return {"required": message}
 
 
+@bounded_integers
 class CriterionForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of criterion"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404
 
 from htxso.core.scoping import get_scope
@@ -15,9 +15,13 @@ from .models import (
     Call,
     CallProvince,
     CallStatus,
+    Criterion,
+    CriterionKind,
+    CriterionResult,
     Notification,
     ProvinceCompilation,
     ProvinceDecision,
+    PublicationState,
     Ranking,
 )
 
@@ -25,11 +29,61 @@ from .models import (
 AT_VCA = (ApplicationStatus.FORWARDED, ApplicationStatus.SELECTED, ApplicationStatus.NOT_SELECTED)
 
 
+def call_province_limits() -> dict[int, frozenset[str]]:
+    """Calls whose criteria restrict them to some provinces: call id → those provinces.
+
+    A call with several province criteria applies where all of them pass; a call
+    absent from the answer applies in every province.  One query."""
+    limits: dict[int, frozenset[str]] = {}
+    for call_id, params in Criterion.objects.filter(kind=CriterionKind.PROVINCE).values_list(
+        "call_id", "params"
+    ):
+        wanted = frozenset(str(p) for p in (params or {}).get("provinces") or [])
+        limits[call_id] = limits[call_id] & wanted if call_id in limits else wanted
+    return limits
+
+
+def call_applies_in(call: Call, province_id: str) -> bool:
+    """Whether the criteria of ``call`` let organisations of ``province_id`` apply."""
+    for criterion in Criterion.objects.filter(call=call, kind=CriterionKind.PROVINCE):
+        wanted = {str(p) for p in (criterion.params or {}).get("provinces") or []}
+        if str(province_id) not in wanted:
+            return False
+    return True
+
+
+def calls_applicable_in(qs, provinces):
+    """``qs`` without the calls whose criteria leave out every one of ``provinces``."""
+    provinces = {str(p) for p in provinces}
+    excluded = sorted(
+        call_id for call_id, allowed in call_province_limits().items() if not allowed & provinces
+    )
+    return qs.exclude(pk__in=excluded) if excluded else qs
+
+
+def user_provinces(user) -> set[str]:
+    """The provinces a user works in: his provincial roles and his organisations'
+    provinces (read from the role assignments already loaded for the scope)."""
+    from htxso.accounts.selectors import role_assignments
+
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    provinces = set()
+    for assignment in role_assignments(user):
+        if assignment.province_id:
+            provinces.add(assignment.province_id)
+        if assignment.organisation_id:
+            provinces.add(assignment.organisation.province_id)
+    return provinces
+
+
 def calls_visible(user):
-    """VCA sees every call; everybody else the calls that are no longer drafts."""
+    """VCA sees every call; everybody else the calls that are no longer drafts and
+    that can apply in one of his provinces (a call limited by its criteria to Nghệ An
+    does not appear to the other provinces)."""
     qs = Call.objects.all()
     if not get_scope(user).national_view:
-        qs = qs.exclude(status=CallStatus.DRAFT)
+        qs = calls_applicable_in(qs.exclude(status=CallStatus.DRAFT), user_provinces(user))
     return qs
 
 
@@ -43,12 +97,21 @@ def call_visible_or_404(user, call_id) -> Call:
 def calls_for_organisations(user, organisations):
     """Open calls published in the provinces of ``organisations`` for their kinds."""
     provinces = {o.province_id for o in organisations}
+    limits = call_province_limits()
     calls = list(
         Call.objects.filter(status=CallStatus.OPEN, publications__province_id__in=provinces)
         .distinct()
         .prefetch_related("publications")
     )
-    return [c for c in calls if any(o.kind in (c.audience_kinds or []) for o in organisations)]
+    return [
+        c
+        for c in calls
+        if any(
+            o.kind in (c.audience_kinds or [])
+            and (c.pk not in limits or o.province_id in limits[c.pk])
+            for o in organisations
+        )
+    ]
 
 
 def my_applications(user):
@@ -72,7 +135,9 @@ def province_applications(user, call: Call, province_id: str):
         .filter(call=call, organisation__province_id=province_id)
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("organisation")
-        .prefetch_related("results")
+        .prefetch_related(
+            Prefetch("results", queryset=CriterionResult.objects.select_related("criterion"))
+        )
         .order_by("organisation__name")
     )
 
@@ -180,7 +245,7 @@ DECIDED_LAST = _decided_last()
 
 
 def home_card(user, limit: int = 5) -> dict:
-    """What the home page says about calls, by role, in at most four queries
+    """What the home page says about calls, by role, in at most five queries
     (notifications included).
 
     A cooperative manager: the open calls his organisations can apply to (published in
@@ -205,7 +270,7 @@ def home_card(user, limit: int = 5) -> dict:
     elif scope.view_provinces:
         provinces = sorted(scope.view_provinces)
         calls = list(
-            Call.objects.exclude(status=CallStatus.DRAFT)
+            calls_applicable_in(Call.objects.exclude(status=CallStatus.DRAFT), provinces)
             .annotate(
                 published_here=Exists(
                     CallProvince.objects.filter(call=OuterRef("pk"), province_id__in=provinces)
@@ -225,6 +290,10 @@ def home_card(user, limit: int = 5) -> dict:
             )
             .order_by(DECIDED_LAST, "deadline", "pk")[:limit]
         )
+        for c in calls:
+            c.publication_state = PublicationState.of(
+                published=c.published_here, forwarded=c.forwarded_here
+            )
         card.update(
             role="province",
             calls=calls,
@@ -255,6 +324,7 @@ def home_card(user, limit: int = 5) -> dict:
         )
         applied = {(a.call_id, a.organisation_id) for a in mine}
         applications = mine[:limit]
+        limits = call_province_limits()
         offers = []
         for pub in (
             CallProvince.objects.filter(
@@ -269,6 +339,7 @@ def home_card(user, limit: int = 5) -> dict:
                     org.province_id == pub.province_id
                     and org.kind in (pub.call.audience_kinds or [])
                     and (pub.call_id, org.pk) not in applied
+                    and (pub.call_id not in limits or org.province_id in limits[pub.call_id])
                 ):
                     offers.append({"call": pub.call, "organisation": org, "publication": pub})
         card.update(

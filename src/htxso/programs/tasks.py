@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 #: Days before a deadline on which unfinished applications are reminded; 0 = the day itself.
@@ -40,17 +39,12 @@ def send_call_reminders(*, today: str | None = None) -> int:
             when = timezone.localtime(deadline).strftime("%H:%M %d/%m/%Y")
             sent += notify(
                 managers_of(application.organisation_id),
-                lambda application=application, when=when: (
-                    _(
-                        "Reminder: the application of %(name)s to %(title)s is not submitted; "
-                        "the deadline is %(date)s"
-                    )
-                    % {
-                        "name": application.organisation.name,
-                        "title": application.call.title,
-                        "date": when,
-                    }
-                ),
+                "application.reminder",
+                {
+                    "name": application.organisation.name,
+                    "title": application.call.title,
+                    "date": when,
+                },
                 url,
             )
     return sent

@@ -10,9 +10,9 @@ from . import views_province as province
 app_name = "programs"
 
 P = "chuong-trinh/"
-CALL = P + "dot/<int:call_id>/"
+CALL = P + "dot/<id:call_id>/"
 PROV = CALL + "tinh/<str:province_code>/"
-APP = P + "ho-so/<int:application_id>/"
+APP = P + "ho-so/<id:application_id>/"
 
 urlpatterns = [
     path(P, calls.call_list, name="call_list"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path(CALL, calls.call_detail, name="call_detail"),
     path(CALL + "sua/", calls.call_edit, name="call_edit"),
     path(CALL + "tieu-chi/", calls.call_criteria, name="call_criteria"),
-    path(P + "tieu-chi/<int:criterion_id>/xoa/", calls.criterion_delete, name="criterion_delete"),
+    path(P + "tieu-chi/<id:criterion_id>/xoa/", calls.criterion_delete, name="criterion_delete"),
     path(CALL + "mo/", calls.call_open, name="call_open"),
     path(CALL + "dong/", calls.call_close, name="call_close"),
     path(CALL + "cong-van.docx", calls.call_letter, name="call_letter"),
@@ -37,11 +37,11 @@ urlpatterns = [
     path(APP, apps.application_detail, name="application_detail"),
     path(APP + "bao-cao/", apps.application_report, name="application_report"),
     path(APP + "tai-lieu/", apps.application_upload, name="application_upload"),
-    path(APP + "tu-khai/<int:criterion_id>/", apps.application_declare, name="application_declare"),
-    path(APP + "kiem-tra/<int:criterion_id>/", apps.application_check, name="application_check"),
+    path(APP + "tu-khai/<id:criterion_id>/", apps.application_declare, name="application_declare"),
+    path(APP + "kiem-tra/<id:criterion_id>/", apps.application_check, name="application_check"),
     path(APP + "nop/", apps.application_submit, name="application_submit"),
     path(APP + "rut/", apps.application_withdraw, name="application_withdraw"),
     path(APP + "xet/", apps.application_review, name="application_review"),
-    path(P + "tai-lieu/<int:attachment_id>/", apps.attachment_download, name="attachment_download"),
-    path(P + "tai-lieu/<int:attachment_id>/xoa/", apps.attachment_delete, name="attachment_delete"),
+    path(P + "tai-lieu/<id:attachment_id>/", apps.attachment_download, name="attachment_download"),
+    path(P + "tai-lieu/<id:attachment_id>/xoa/", apps.attachment_delete, name="attachment_delete"),
 ]

@@ -17,7 +17,7 @@ from htxso.registry.models import Organisation
 from . import selectors
 from .documents import LetterUnavailable, national_letter
 from .forms import CallForm, CriterionForm
-from .models import Application, CallStatus, Criterion
+from .models import Application, CallStatus, Criterion, PublicationState
 from .services import calls as services
 from .services.common import notification_mark_read
 
@@ -50,7 +50,9 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 @access(authenticated=True)
 def call_list(request):
     scope = get_scope(request.user)
-    calls = list(selectors.calls_visible(request.user).prefetch_related("publications"))
+    calls = list(
+        selectors.calls_visible(request.user).prefetch_related("publications", "compilations")
+    )
     managed = list(Organisation.objects.filter(pk__in=sorted(scope.edit_organisations)))
     open_for_me = selectors.calls_for_organisations(request.user, managed) if managed else []
     applied = {(a.call_id, a.organisation_id): a for a in selectors.my_applications(request.user)}
@@ -70,9 +72,12 @@ def call_list(request):
                     }
                 )
     for call in calls:
-        call.my_provinces = sorted(
-            p.province_id for p in call.publications.all() if p.province_id in scope.view_provinces
-        )
+        published = {p.province_id for p in call.publications.all()}
+        forwarded = {c.province_id for c in call.compilations.all()}
+        call.my_states = [
+            (code, PublicationState.of(published=code in published, forwarded=code in forwarded))
+            for code in sorted(scope.view_provinces)
+        ]
     return render(
         request,
         "programs/call_list.html",

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from htxso.core.access import access
+from htxso.core.forms import fits_int64
 
 from . import selectors
 from .documents import LetterUnavailable, result_letter, results_workbook
@@ -27,7 +28,9 @@ def call_national(request, call_id):
         excluded = {
             int(k[len("exclude_") :]): request.POST.get(f"why_{k[len('exclude_') :]}", "")
             for k in request.POST
-            if k.startswith("exclude_") and k[len("exclude_") :].isdigit()
+            if k.startswith("exclude_")
+            and k[len("exclude_") :].isdigit()
+            and fits_int64(int(k[len("exclude_") :]))
         }
         try:
             services.selection_decide(

@@ -16,7 +16,7 @@ from htxso.geo.models import Province
 from . import selectors
 from .documents import LetterUnavailable, province_letter, province_workbook
 from .forms import PublishForm
-from .models import ApplicationStatus, CallStatus, ProvinceCompilation
+from .models import ApplicationStatus, CallStatus, ProvinceCompilation, PublicationState
 from .services import calls as call_services
 from .services import review as review_services
 from .views_calls import DOCX, XLSX, download, flash_error
@@ -66,9 +66,14 @@ def province_page(request, call_id, province_code):
             "call": call,
             "province": province,
             "publication": publication,
+            "publication_state": PublicationState.of(
+                published=publication is not None, forwarded=compilation is not None
+            ),
+            "applies_here": selectors.call_applies_in(call, province.pk),
             "applications": applications,
             "compilation": compilation,
             "counts": counts,
+            "missing": max(call.min_eligible - counts["verified"], 0),
             "form": form,
             "can_edit": scope.national_edit or province.pk in scope.edit_provinces,
             "qualifies": counts["verified"] >= call.min_eligible,

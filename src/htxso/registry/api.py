@@ -4,7 +4,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from htxso.core.api import route
-from htxso.core.schemas import Text
+from htxso.core.schemas import Id, Offset, Text
 
 from . import selectors
 
@@ -93,7 +93,7 @@ class OrganisationQuery(Schema):
         None, ge=1, le=100, description="Youth share of the latest annual report, at least (%)"
     )
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
     def filters(self) -> selectors.OrganisationFilters:
         from .models import Sector
@@ -219,7 +219,7 @@ def organisation_by_tax_code(request, tax_code: str):
     response=OrganisationDetailOut,
     summary="One organisation (404 when missing or not yours)",
 )
-def organisation_detail(request, org_id: int):
+def organisation_detail(request, org_id: Id):
     return _detail(selectors.organisation_get_detailed(user=request.user, pk=org_id), public=False)
 
 

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from htxso.core.api import route
+from htxso.core.schemas import Id, Offset
 from htxso.core.scoping import get_visible_or_404
 
 from . import selectors_reports as selectors
@@ -65,7 +66,7 @@ class AnnualReportQuery(Schema):
     status: str = Field("", pattern=r"^(draft|submitted|returned|accepted)?$")
     province: str = Field("", max_length=2, pattern=r"^(\d{2})?$")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 FIGURES = (
@@ -126,7 +127,7 @@ def annual_report_list(request, filters: Query[AnnualReportQuery]):
     response=AnnualReportDetailOut,
     summary="One annual report with its history (404 when missing or not yours)",
 )
-def annual_report_detail(request, report_id: int):
+def annual_report_detail(request, report_id: Id):
     r = selectors.report_get(user=request.user, pk=report_id)
     return {
         **_out(r),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from htxso.core.formatting import format_number
 
 from . import charts
-from .models import Indicator
+from .models import Indicator, OrganisationKind
 from .stats import Dashboard
 
 GRADE_COLOURS = {
@@ -29,12 +29,25 @@ def _pct(part: int, whole: int) -> str:
     return f"{format_number(part * 100 / whole, 1)}\u00a0%" if whole else "—"
 
 
+#: The indicator giving the bar of each kind: the chart shows the very figures of the
+#: indicators table (operating organisations), not a second count of its own.
+KIND_INDICATORS = [
+    (OrganisationKind.COOPERATIVE, Indicator.COOPERATIVES),
+    (OrganisationKind.GROUP, Indicator.GROUPS),
+    (OrganisationKind.UNION, Indicator.UNIONS),
+]
+
+
 def dashboard_charts(board: Dashboard) -> list[charts.Chart]:
-    kinds = [
-        charts.Row(label=str(r["label"]), value=r["total"], display=format_number(r["total"]))
-        for r in board.by_kind_and_status
-    ]
     rows = {r.code: r for r in board.indicators}
+    kinds = [
+        charts.Row(
+            label=str(kind.label),
+            value=rows[code].actual or 0,
+            display=rows[code].actual_display,
+        )
+        for kind, code in KIND_INDICATORS
+    ]
     shares = []
     for code in SHARES:
         r = rows[code]
@@ -71,7 +84,7 @@ def dashboard_charts(board: Dashboard) -> list[charts.Chart]:
     ]
     count = _("Number")
     return [
-        charts.bar_chart(_("Organisations by kind"), kinds, value_heading=count),
+        charts.bar_chart(_("Operating organisations by kind"), kinds, value_heading=count),
         charts.bar_chart(
             _("Shares against targets (%)")
             if any(r.target is not None for r in shares)

@@ -9,4 +9,4 @@ from django_tasks import task
 def process_import(*, job_id: int, step: str) -> None:
     from .services.imports import process
 
-    process(job_id, step)
+    process(job_id, step, recover_others=True)

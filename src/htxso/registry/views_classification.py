@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
+from htxso.core.forms import bounded_integers
 from htxso.core.scoping import get_visible_or_404
 
 from . import classification_rules as rules
@@ -32,6 +33,7 @@ def _label(item: dict, key: str = "label") -> str:
     return item.get(f"{key}_{lang}") or item.get(f"{key}_vi") or item.get("code", "")
 
 
+@bounded_integers
 class ScoreForm(forms.Form):
     months_suspended = forms.IntegerField(
         min_value=0,

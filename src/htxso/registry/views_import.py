@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
+from htxso.core.files import PRIVATE, private_file_response, private_storage
 from htxso.core.scoping import get_editable_or_404, get_scope, get_visible_or_404
 from htxso.geo.models import Province
 
 from .importing import report as import_report
+from .importing.engine import column_title
 from .importing.fields import fields_for
+from .importing.values import ENCODING_NAMES
 from .importing.values import render as render_problem
 from .models import ImportJob, ImportKind, ImportStatus, Organisation
 from .services import imports as services
@@ -113,7 +114,7 @@ def _columns(job: ImportJob) -> list[tuple[int, str]]:
 @access(roles=CHANGE)
 def import_mapping(request, pk: int):
     job = get_editable_or_404(ImportJob.objects.select_related("province"), request.user, pk=pk)
-    if job.status in RUNNING or job.status in (ImportStatus.DONE, ImportStatus.CANCELLED):
+    if job.status in RUNNING or job.status == ImportStatus.DONE:
         return redirect("registry:import_detail", pk=job.pk)
     errors = []
     if request.method == "POST":
@@ -124,7 +125,7 @@ def import_mapping(request, pk: int):
                 )
                 return redirect("registry:import_mapping", pk=job.pk)
             mapping = {}
-            for field in fields_for(job.kind):
+            for field in fields_for(job.kind, job.report.get("headers")):
                 value = request.POST.get(f"map-{field.key}", "")
                 if value.strip().isdigit():
                     mapping[field.key] = int(value)
@@ -140,7 +141,7 @@ def import_mapping(request, pk: int):
             "required": field.required
             or (field.key == "org_tax_code" and job.organisation_id is None),
         }
-        for field in fields_for(job.kind)
+        for field in fields_for(job.kind, job.report.get("headers"))
         if not (field.key == "org_tax_code" and job.organisation_id)
     ]
     context = {
@@ -152,6 +153,29 @@ def import_mapping(request, pk: int):
         "sheets": job.report.get("sheets", []),
     }
     return render(request, "registry/import/mapping.html", context)
+
+
+def _not_imported(job: ImportJob) -> list[str]:
+    """The file's columns no field is mapped to: shown, so that nothing is dropped
+    without the officer seeing it."""
+    used = {int(col) for col in job.mapping.values()}
+    return [
+        column_title(col, header)
+        for col, header in enumerate(job.report.get("headers", []))
+        if col not in used
+    ]
+
+
+def _conversions(job: ImportJob) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Per column, how many cells were converted from each legacy encoding."""
+    return [
+        (column, [(ENCODING_NAMES.get(enc, enc), n) for enc, n in sorted(counts.items())])
+        for column, counts in (job.report.get("conversions") or {}).items()
+    ]
+
+
+#: Converted rows listed on the page (all of them are in the downloadable report).
+CONVERTED_ROWS_SHOWN = 50
 
 
 def _problem_rows(job: ImportJob, preview: bool):
@@ -168,10 +192,20 @@ def _problem_rows(job: ImportJob, preview: bool):
 
 
 def _progress(job: ImportJob) -> dict:
-    done = max(job.processed_rows, cache.get(f"import-progress-{job.pk}") or 0)
+    # committed by the worker after every batch (the data of that batch with it)
+    done = job.processed_rows
     total = job.total_rows or job.report.get("estimated_rows") or 0
     percent = min(99, round(100 * done / total)) if total else None
     return {"done": done, "total": total, "percent": percent}
+
+
+def _recover_if_stopped(job: ImportJob) -> ImportJob:
+    """A job shown as checking/importing whose worker died is rolled back now (a large
+    undo continues in the background) and shown as failed."""
+    if job.status in RUNNING and services.stale_jobs(job_ids=[job.pk]).exists():
+        services.import_recover_stale(job_ids=[job.pk], undo_now=False)
+        job.refresh_from_db()
+    return job
 
 
 @access(roles=SEE)
@@ -181,9 +215,18 @@ def import_detail(request, pk: int):
         request.user,
         pk=pk,
     )
+    job = _recover_if_stopped(job)
     editable = ImportJob.objects.editable_by(request.user).filter(pk=job.pk).exists()
-    preview = job.status == ImportStatus.PREVIEW
-    problems = list(_problem_rows(job, preview))
+    # counts and outcomes of the check (also those of a job stopped before importing)
+    preview = job.status == ImportStatus.PREVIEW or (
+        job.status in (ImportStatus.FAILED, ImportStatus.CANCELLED)
+        and job.report.get("step") == "validate"
+    )
+    rows = list(_problem_rows(job, preview))
+    # rows whose only remark is a conversion from an old font are not "problems": they
+    # are listed apart, under the conversions
+    problems = [r for r in rows if any(sev != "note" for _text, sev in r["problems"])]
+    converted = [r for r in rows if all(sev == "note" for _text, sev in r["problems"])]
     page = Paginator(problems, 50).get_page(request.GET.get("page"))
     context = {
         "job": job,
@@ -193,6 +236,11 @@ def import_detail(request, pk: int):
         "problem_count": len(problems),
         "running": job.status in RUNNING,
         "progress": _progress(job),
+        "restartable": services.can_restart(job),
+        "not_imported": _not_imported(job) if job.mapping else [],
+        "conversions": _conversions(job),
+        "converted_rows": converted[:CONVERTED_ROWS_SHOWN],
+        "converted_count": len(converted),
         "modes": ImportJob.Mode.choices,
         "has_report": bool(job.report.get("report_file")),
     }
@@ -201,7 +249,7 @@ def import_detail(request, pk: int):
 
 @access(roles=SEE)
 def import_progress(request, pk: int):
-    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    job = _recover_if_stopped(get_visible_or_404(ImportJob, request.user, pk=pk))
     if job.status not in RUNNING:
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
@@ -211,6 +259,26 @@ def import_progress(request, pk: int):
         "registry/import/_progress.html",
         {"job": job, "running": True, "progress": _progress(job)},
     )
+
+
+@require_POST
+@access(roles=CHANGE)
+def import_cancel(request, pk: int):
+    """Stop a job being checked or imported; the worker undoes what it wrote."""
+    job = get_editable_or_404(ImportJob, request.user, pk=pk)
+    try:
+        if request.POST.get("confirm") != "1":
+            raise ValidationError(_("Confirm that the import should be cancelled."))
+        services.import_cancel(actor=request.user, job=job)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The import is being cancelled: everything it wrote is taken back."),
+        )
+    return redirect("registry:import_detail", pk=job.pk)
 
 
 @require_POST
@@ -230,8 +298,8 @@ def import_report_download(request, pk: int):
     job = get_visible_or_404(ImportJob, request.user, pk=pk)
     name = job.report.get("report_file")
     filename = f"bao-cao-nhap-{job.pk}.xlsx"
-    if name and default_storage.exists(name):
-        return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename=filename)
+    if name and private_storage().exists(name):
+        return private_file_response(PRIVATE, name, filename)
     # no rows checked yet: a report of what is known
     counts = {"total": job.total_rows}
     outcomes = [
@@ -243,4 +311,15 @@ def import_report_download(request, pk: int):
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@access(roles=CHANGE)
+def import_file_download(request, pk: int):
+    """The uploaded spreadsheet itself, for the person who uploaded it and national
+    staff; others who may run the import work from the report."""
+    job = get_editable_or_404(ImportJob, request.user, pk=pk)
+    if job.created_by_id != request.user.pk and not get_scope(request.user).national_edit:
+        raise PermissionDenied
+    return private_file_response(PRIVATE, job.file.name, job.original_name)

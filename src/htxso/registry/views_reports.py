@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
 from htxso.core.formatting import ParseError, format_number, format_vnd, parse_vnd
+from htxso.core.forms import bounded_integers
 from htxso.core.scoping import get_scope, get_visible_or_404
 
 from . import selectors_reports as selectors
@@ -38,6 +39,7 @@ BOOL_CHOICES = [
 ]
 
 
+@bounded_integers
 class ReportForm(forms.Form):
     """One field per figure of form VII-2; amounts accept "1.234.567"."""
 

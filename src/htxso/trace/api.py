@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from htxso.accounts.models import Role
 from htxso.core.api import ApiError, route
+from htxso.core.schemas import Id, Int64
 from htxso.core.scoping import get_visible_or_404
 from htxso.registry.models import Organisation
 
@@ -53,7 +54,7 @@ class EventFilters(Schema):
     kind: str = ""
     since: dt.datetime | None = None
     until: dt.datetime | None = None
-    limit: int = 100
+    limit: Int64 = 100
     format: str = Field("", description="`epcis` answers an EPCISQueryDocument (JSON-LD)")
 
 
@@ -92,7 +93,7 @@ def _trace_error(exc: TraceError) -> ApiError:
         "`eventID` are not stored twice (`duplicates`). Events are stored all or none."
     ),
 )
-def capture(request: HttpRequest, organisation: int | None = None):
+def capture(request: HttpRequest, organisation: Id | None = None):
     try:
         raw = request.body
     except RequestDataTooBig as exc:
@@ -155,7 +156,7 @@ def events(request: HttpRequest, filters: Query[EventFilters]):
     summary="A lot's history (one step back and forward) as an EPCIS 2.0 document",
     openapi_extra={"responses": {200: {"description": "EPCISDocument (application/ld+json)"}}},
 )
-def lot_epcis(request: HttpRequest, lot_id: int, depth: int = 1):
+def lot_epcis(request: HttpRequest, lot_id: Id, depth: Int64 = 1):
     lot = get_visible_or_404(Lot, request.user, pk=lot_id)
     doc = selectors.lot_document(lot=lot, depth=max(1, min(depth, 20)))
     return JsonResponse(doc, content_type="application/ld+json")

@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.forms import BoundedModelMultipleChoiceField, bounded_integers
 from htxso.geo.models import Ward
 
 from .models import Facility, Lot, Plot, TradeItem
@@ -86,11 +87,13 @@ class PlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ward"].queryset = Ward.objects.filter(province_id=organisation.province_id)
 
-    def geometry(self) -> tuple[str | dict, str]:
+    def geometry(self) -> tuple[str | bytes | dict, str]:
         data = self.cleaned_data
         upload = data.get("geometry_file")
         if upload:
             raw = upload.read(5 * 1024 * 1024 + 1)
+            if raw.startswith(b"PK\x03\x04"):  # KMZ: zipped KML, read through the archive guard
+                return raw, "kmz"
             text = raw.decode("utf-8", errors="replace")
             fmt = (
                 "kml"
@@ -126,6 +129,7 @@ class FacilityForm(forms.Form):
         self.fields["ward"].queryset = Ward.objects.filter(province_id=organisation.province_id)
 
 
+@bounded_integers
 class TradeItemForm(forms.Form):
     gtin = forms.CharField(
         label=_("Barcode number (GTIN)"),
@@ -162,7 +166,7 @@ def _choice_label_lot(lot: Lot) -> str:
     return f"{lot.code} · {lot.get_kind_display()} · {kg_text(kg)}\u00a0kg"
 
 
-class LotChoices(forms.ModelMultipleChoiceField):
+class LotChoices(BoundedModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return _choice_label_lot(obj)
 
@@ -281,6 +285,7 @@ class RecordForm(forms.Form):
         )
 
 
+@bounded_integers
 class StampOrderForm(forms.Form):
     trade_item = forms.ModelChoiceField(
         label=_("Product"), queryset=TradeItem.objects.none(), empty_label=None

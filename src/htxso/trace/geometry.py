@@ -2,10 +2,11 @@
 
 :func:`parse_plot_geometry` accepts a GeoJSON ``Point``, ``Polygon`` or ``MultiPolygon``
 (bare, as a ``Feature`` or as a ``FeatureCollection`` of one feature) or a KML
-``Point``/``Polygon``/``MultiGeometry``; it refuses, with a stable ``code``, anything an
-EUDR due-diligence statement would refuse: open rings, rings of fewer than four positions,
-self-intersections, holes outside their shell, coordinates outside Vietnam (with a specific
-code when latitude and longitude look swapped) and implausible areas.
+``Point``/``Polygon``/``MultiGeometry`` (plain, or zipped as KMZ); it refuses, with a
+stable ``code``, anything an EUDR due-diligence statement would refuse: open rings, rings
+of fewer than four positions, self-intersections, holes outside their shell, coordinates
+outside Vietnam (with a specific code when latitude and longitude look swapped) and
+implausible areas.
 
 Area: geodetic coordinates are mapped to the authalic sphere of the WGS84 ellipsoid
 (longitude kept, latitude → authalic latitude β) and then to the Lambert cylindrical
@@ -17,6 +18,7 @@ rounded to 6 decimals (≈ 0.1 m), exterior rings counter-clockwise (RFC 7946).
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -33,11 +35,21 @@ from django.utils.translation import gettext_lazy as _
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
+from htxso.core.archives import MIB, ArchiveLimits, ArchiveRejected, open_archive
 from htxso.core.errors import CodedError
 
 __all__ = ["GeometryError", "PlotGeometry", "area_hectares", "in_vietnam", "parse_plot_geometry"]
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024
+#: A KMZ (Google Earth's zipped KML) holds its KML and maybe a few icons; KML text
+#: compresses 5-20 times, so 100 times is a bomb.
+KMZ_LIMITS = ArchiveLimits(
+    max_members=100,
+    max_member_bytes=MAX_INPUT_BYTES,
+    max_total_bytes=4 * MAX_INPUT_BYTES,
+    max_ratio=100,
+    ratio_from_bytes=1 * MIB,
+)
 DECIMALS = 6
 # Vietnam's mainland bounding box and a margin for its islands (Phú Quốc, Thổ Chu and Côn
 # Đảo are inside the mainland box; Lý Sơn, Hoàng Sa and Trường Sa are in the second one,
@@ -172,6 +184,22 @@ def _kml_polygon(el) -> list:
                 if _local(c.tag) == "coordinates":
                     rings.append(_kml_coords(c.text))
     return rings
+
+
+def _kml_from_kmz(data: bytes) -> bytes:
+    """The KML document of a KMZ: ``doc.kml`` or else its first ``.kml`` (as Google Earth
+    reads it), through the archive guard."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise GeometryError("too_large", _("The file is too large (more than 5 MB)."))
+    try:
+        with open_archive(io.BytesIO(data), limits=KMZ_LIMITS) as archive:
+            documents = [n for n in archive.names if n.lower().endswith(".kml")]
+            if not documents:
+                raise GeometryError("bad_kmz", _("This KMZ file holds no KML document."))
+            name = "doc.kml" if "doc.kml" in documents else documents[0]
+            return archive.read(name, max_bytes=MAX_INPUT_BYTES)
+    except ArchiveRejected as exc:
+        raise GeometryError(exc.code, exc.message, exc.params) from None
 
 
 def _load_kml(data) -> dict:
@@ -322,7 +350,7 @@ def _round(value):
 def parse_plot_geometry(
     data: str | bytes | dict,
     *,
-    fmt: Literal["geojson", "kml"] = "geojson",
+    fmt: Literal["geojson", "kml", "kmz"] = "geojson",
     max_area_ha: Decimal = Decimal("100"),
 ) -> PlotGeometry:
     """Parse and check one plot geometry; raise :class:`GeometryError` with a stable code.
@@ -331,9 +359,15 @@ def parse_plot_geometry(
     ``unsupported_type``, ``bad_coordinates``, ``too_few_points``, ``ring_not_closed``,
     ``swapped_coordinates``, ``outside_vietnam``, ``self_intersection``,
     ``hole_outside_shell``, ``nested_shells``, ``invalid_polygon``, ``empty_area``,
-    ``implausible_area``.
+    ``implausible_area``; for ``fmt="kmz"`` (bytes) also ``bad_kmz`` and the
+    ``archive_*`` codes of :mod:`htxso.core.archives` (bombs are refused unread).
     """
-    raw = _load_kml(data) if fmt == "kml" else _unwrap(_load_geojson(data))
+    if fmt == "kmz":
+        raw = _load_kml(_kml_from_kmz(data))
+    elif fmt == "kml":
+        raw = _load_kml(data)
+    else:
+        raw = _unwrap(_load_geojson(data))
     kind = raw["type"]
     coords = raw.get("coordinates")
     if kind == "Point":

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from htxso.trace.epcis.documents import epcis_document
 from htxso.trace.models import Event, EventLot, Lot, LotEdge, LotPlot, Plot
+from htxso.trace.summaries import event_summary
 from htxso.trace.vocab import HTX_NS
 
 
@@ -27,6 +28,10 @@ class TracePage:
     certifications: list[Event]
     market_url: str | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def plot_count(self) -> int:
+        return len(self.plots)
 
     @property
     def corrected_ids(self) -> set[int]:
@@ -93,6 +98,7 @@ def trace_page(*, lot: Lot) -> TracePage:
     ]
     communes = sorted({p.ward.name for p in plots})
     total = sum((p.area_ha for p in plots), start=0)
+    _summaries_attach(events)
     return TracePage(
         lot=lot,
         events=events,
@@ -104,6 +110,20 @@ def trace_page(*, lot: Lot) -> TracePage:
         certifications=[e for e in events if e.kind in ("certification", "inspection")],
         market_url=_market_url(lot),
     )
+
+
+def _summaries_attach(events: list[Event]) -> None:
+    """Give each event a ``summary_text`` in the active language, rebuilt from its
+    recorded quantities (one query for all events)."""
+    links: dict[int, list] = {e.pk: [] for e in events}
+    if links:
+        rows = EventLot.objects.filter(event_id__in=list(links)).values_list(
+            "event_id", "role", "quantity_kg", "lot__plot__code"
+        )
+        for event_id, role, kg, plot_code in rows:
+            links[event_id].append((role, kg, plot_code))
+    for event in events:
+        event.summary_text = event_summary(event, links[event.pk])
 
 
 def _market_url(lot: Lot) -> str | None:

@@ -16,7 +16,7 @@ from htxso.registry.models import Organisation
 from . import selectors
 from .errors import TraceError
 from .forms import FacilityForm, PlotForm, TradeItemForm
-from .models import EventKind, Facility, Lot, Plot, StampBatch, TradeItem
+from .models import EventKind, Facility, Lot, Plot, StampBatch, StampReport, TradeItem
 from .qr import lot_url, public_base_url, qr_png, qr_svg
 from .services import master as services
 from .vocab import OBSERVATIONS, TRANSFORMATIONS
@@ -77,6 +77,7 @@ def org_home(request, org_id: int):
         "batches": list(
             StampBatch.objects.filter(organisation=org).select_related("trade_item", "lot")[:10]
         ),
+        "reports": list(StampReport.objects.visible_to(request.user).filter(organisation=org)[:10]),
         "transformations": [(k, EventKind(k).label) for k in TRANSFORMATIONS],
         "observations": [(k, EventKind(k).label) for k in OBSERVATIONS],
     }

@@ -14,14 +14,17 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
 from htxso.core.codes import CodeError, to_gtin14
 
 from . import selectors
-from .models import DailyRoot, LedgerRow
+from .forms_public import StampReportForm
+from .models import DailyRoot, LedgerRow, Stamp
 from .qr import lot_url
 from .services.ledger import ledger_verify, ledger_version
+from .services.reports import stamp_report_create, stamp_situation
 from .services.stamps import stamp_check
 
 LD_JSON = "application/ld+json"
@@ -31,6 +34,11 @@ CSRF_PLACEHOLDER = "__htxso_csrf_token_placeholder__"
 #: Stamp checks per network per window before answering 429.
 STAMP_RATE = 30
 STAMP_WINDOW = 600
+#: Stamp reports per network per window.
+REPORT_RATE = 5
+REPORT_WINDOW = 3600
+#: Room for 1,200 Vietnamese letters URL-encoded (up to 9 bytes each), no more.
+REPORT_MAX_BYTES = 12_288
 
 
 def _gtin14(gtin: str) -> str:
@@ -45,7 +53,7 @@ def _wants_ld(request) -> bool:
     return LD_JSON in accept or request.GET.get("format") == "jsonld"
 
 
-def _trace_response(request, lot, *, stamp=None, status=200, csrf_placeholder=False):
+def _trace_response(request, lot, *, stamp=None, status=200, csrf_placeholder=False, extra=None):
     if _wants_ld(request):
         response = JsonResponse(selectors.lot_document(lot=lot), content_type=LD_JSON)
         response["Vary"] = "Accept"
@@ -62,6 +70,7 @@ def _trace_response(request, lot, *, stamp=None, status=200, csrf_placeholder=Fa
             "stamp": stamp,
             "canonical": request.build_absolute_uri(lot_url(lot)),
             **({"csrf_token": CSRF_PLACEHOLDER} if csrf_placeholder else {}),
+            **(extra or {}),
         },
         status=status,
     )
@@ -124,17 +133,43 @@ def _network(request) -> str:
     return hashlib.sha256(coarse.encode()).hexdigest()[:16]
 
 
-def _rate_limited(network: str) -> bool:
-    key = f"trace:stamp-rate:{network}"
-    added = cache.add(key, 1, STAMP_WINDOW)
+def _rate_limited(
+    network: str, *, what: str = "stamp", rate: int = STAMP_RATE, window: int = STAMP_WINDOW
+) -> bool:
+    key = f"trace:{what}-rate:{network}"
+    added = cache.add(key, 1, window)
     if added:
         return False
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.set(key, 1, STAMP_WINDOW)
+        cache.set(key, 1, window)
         return False
-    return count > STAMP_RATE
+    return count > rate
+
+
+def _report_context(gtin14: str, serial: str, *, form=None, item=None) -> dict:
+    """The report form of a failed or warning check and the contact of the cooperative
+    whose barcode the package carries (its public name, phone and province)."""
+    if item is None and gtin14:
+        item = stamp_situation(gtin=gtin14, serial="").item
+    return {
+        "report_form": form or StampReportForm(initial={"gtin": gtin14, "serial": serial}),
+        "producer": item.organisation if item is not None else None,
+        "serial": serial,
+    }
+
+
+def _insider(request, gtin14: str, serial: str) -> bool:
+    """The cooperative or its officers opening their own stamp (from the batch page):
+    shown the consumer's page, not counted as a check."""
+    if not request.user.is_authenticated:
+        return False
+    return (
+        Stamp.objects.visible_to(request.user)
+        .filter(serial=serial, batch__trade_item__gtin=gtin14)
+        .exists()
+    )
 
 
 @never_cache
@@ -154,6 +189,7 @@ def resolve_serial(request, gtin: str, serial: str):
             lat=request.GET.get("lat"),
             lon=request.GET.get("lon"),
             network=network,
+            record=not _insider(request, gtin14, serial[:40]),
         )
         if gtin14
         else None
@@ -162,9 +198,65 @@ def resolve_serial(request, gtin: str, serial: str):
         return render(
             request,
             "trace/stamp_result.html",
-            {"status": result.status if result else "not_genuine", "serial": serial[:40]},
+            {
+                "status": result.status if result else "not_genuine",
+                **_report_context(gtin14, serial[:40]),
+            },
         )
-    return _trace_response(request, result.lot, stamp=result)
+    extra = (
+        _report_context(gtin14, serial[:40], item=result.lot.trade_item)
+        if result.status == "warning"
+        else None
+    )
+    return _trace_response(request, result.lot, stamp=result, extra=extra)
+
+
+@never_cache
+@require_POST
+@access(public=True)
+def stamp_report(request):
+    """A consumer's report from a failed or warning stamp check (anonymous: small body,
+    a honeypot field and a per-network limit keep robots out)."""
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = REPORT_MAX_BYTES + 1
+    if size > REPORT_MAX_BYTES:
+        return render(request, "trace/stamp_result.html", {"status": "too_long"}, status=413)
+    network = _network(request)
+    if _rate_limited(network, what="report", rate=REPORT_RATE, window=REPORT_WINDOW):
+        return render(
+            request, "trace/stamp_result.html", {"status": "report_throttled"}, status=429
+        )
+    form = StampReportForm(request.POST)
+    if form.is_spam():
+        return render(request, "trace/stamp_result.html", {"status": "reported"})
+    if not form.is_valid():
+        gtin14 = _gtin_or_blank(form.data.get("gtin", ""))
+        serial = str(form.data.get("serial", ""))[:40]
+        return render(
+            request,
+            "trace/stamp_result.html",
+            {"status": "report_invalid", **_report_context(gtin14, serial, form=form)},
+            status=400,
+        )
+    data = form.cleaned_data
+    stamp_report_create(
+        gtin=_gtin_or_blank(data["gtin"]),
+        serial=data["serial"],
+        what_happened=data["what_happened"],
+        where_bought=data["where_bought"],
+        phone=data["phone"],
+        network=network,
+    )
+    return render(request, "trace/stamp_result.html", {"status": "reported"})
+
+
+def _gtin_or_blank(gtin: str) -> str:
+    try:
+        return to_gtin14(str(gtin))
+    except CodeError:
+        return ""
 
 
 @access(public=True)

@@ -13,7 +13,7 @@ from htxso.core.scoping import get_editable_or_404, get_visible_or_404
 from .errors import TraceError
 from .forms import StampActivateForm, StampOrderForm
 from .labels import PER_FILE, label_sheet_pdf
-from .models import StampBatch, StampScan
+from .models import StampBatch, StampReport, StampScan
 from .qr import public_base_url
 from .services import stamps as services
 from .views_manage import EDITORS, VIEWERS, _org_editable, form_error
@@ -117,4 +117,9 @@ def stamp_scans(request):
         .select_related("stamp__batch__organisation", "stamp__batch__trade_item")
         .order_by("-scanned_at")[:200]
     )
-    return render(request, "trace/stamp_scans.html", {"scans": scans})
+    reports = list(
+        StampReport.objects.visible_to(request.user)
+        .select_related("organisation", "province")
+        .order_by("-created_at")[:200]
+    )
+    return render(request, "trace/stamp_scans.html", {"scans": scans, "reports": reports})

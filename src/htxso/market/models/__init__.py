@@ -8,6 +8,8 @@
 * :mod:`.orders` — ``Cart``/``CartLine``, ``Checkout`` (one submission, idempotency key),
   ``Order`` (one per store, state machine), ``OrderLine``, ``OrderEvent``, ``Payment``.
 * :mod:`.reviews` — ``Review`` (verified buyers) and ``Report`` (moderation queue).
+* :mod:`.held_photos` — ``HeldPhoto`` (a checked photo kept while the product form is
+  corrected).
 """
 
 from .catalogue import (
@@ -20,6 +22,7 @@ from .catalogue import (
     SearchTerm,
     Variant,
 )
+from .held_photos import HeldPhoto
 from .orders import (
     Cart,
     CartLine,
@@ -41,6 +44,7 @@ __all__ = [
     "Category",
     "Checkout",
     "Fulfilment",
+    "HeldPhoto",
     "Order",
     "OrderEvent",
     "OrderLine",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cart, CartLine, ProductStatus, StoreStatus, Variant
@@ -138,6 +139,25 @@ def cart_set_quantity(*, cart: Cart, line_id, quantity) -> None:
 
 def cart_remove(*, cart: Cart, line_id) -> None:
     cart.lines.filter(pk=line_id).delete()
+
+
+#: Session key of the number of items in the cart, read by the header's cart link (no
+#: query on every page).  Refreshed whenever a cart page, add, update or checkout runs.
+COUNT_KEY = "market_cart_count"
+
+
+def cart_count(cart: Cart | None) -> int:
+    if cart is None:
+        return 0
+    return cart.lines.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def remember_count(request, count: int) -> None:
+    session = getattr(request, "session", None)
+    if session is None or (not count and COUNT_KEY not in session):
+        return  # an empty cart needs no session
+    if session.get(COUNT_KEY) != count:
+        session[COUNT_KEY] = count
 
 
 def cart_lines(cart: Cart | None) -> list[CartLine]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Min
@@ -36,6 +36,7 @@ MAX_VARIANTS = 10
 MAX_PHOTOS = 8
 MAX_PRICE = 1_000_000_000
 MAX_STOCK = 1_000_000
+VARIANT_LABEL_MAX = 40  # Variant.label's max_length; the form's input allows as much
 
 
 def require_store_edit(actor, store: Store) -> None:
@@ -114,6 +115,33 @@ def _product_values(errors: Errors, store: Store, data: dict) -> dict:
     return values
 
 
+VARIANT_FIELDS = {
+    "label": _("size"),
+    "price": _("price"),
+    "stock": _("stock"),
+}
+# What to do, in the seller's words, for the common mistakes in a variant row.
+VARIANT_HINTS = {
+    ("label", "required"): _("write the size, e.g. 500 g"),
+    ("price", "required"): _("enter a number, e.g. 180000"),
+    ("price", "invalid_number"): _("enter a number, e.g. 180000"),
+    ("stock", "invalid_number"): _("enter a whole number, e.g. 30"),
+}
+
+
+def _row_error(index: int, name: str, err: ValidationError) -> ValidationError:
+    """``err`` of field ``name`` in variant row ``index``, naming the row and field as the
+    form shows them ("Variant 2 — price: enter a number, e.g. 180000"); same code."""
+    hint = VARIANT_HINTS.get((name, err.code))
+    if hint is None:
+        hint = err.message % err.params if err.params else err.message
+    return ValidationError(
+        _("Variant %(row)s — %(field)s: %(problem)s"),
+        code=err.code,
+        params={"row": index + 1, "field": VARIANT_FIELDS.get(name, name), "problem": hint},
+    )
+
+
 def _variant_rows(errors: Errors, rows) -> list[dict]:
     """Clean the variant rows: [{"id"?, "label", "price", "stock"}]; blank rows skipped."""
     cleaned: list[dict] = []
@@ -124,7 +152,7 @@ def _variant_rows(errors: Errors, rows) -> list[dict]:
             continue
         field = f"variants-{i}"
         sub = Errors()
-        label = text(sub, "label", label_raw, max_length=40, required=True)
+        label = text(sub, "label", label_raw, max_length=VARIANT_LABEL_MAX, required=True)
         price = int_value(sub, "price", row.get("price"), minimum=1, maximum=MAX_PRICE)
         stock = int_value(sub, "stock", row.get("stock") or 0, minimum=0, maximum=MAX_STOCK)
         if label and label.casefold() in labels:
@@ -132,7 +160,7 @@ def _variant_rows(errors: Errors, rows) -> list[dict]:
         labels.add(label.casefold())
         for name, errs in sub.errors.items():
             for err in errs:
-                errors.errors.setdefault(f"{field}-{name}", []).append(err)
+                errors.errors.setdefault(f"{field}-{name}", []).append(_row_error(i, name, err))
         cleaned.append(
             {"id": row.get("id"), "label": label, "price": price, "stock": stock, "position": i}
         )

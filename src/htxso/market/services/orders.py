@@ -162,6 +162,12 @@ def _buyer_values(errors: Errors, data: dict) -> dict:
     return values
 
 
+def delivery_fee(*, store, fulfilment: str) -> int:
+    """The delivery fee an order from ``store`` pays (VND): the store's fee for delivery,
+    nothing for pickup.  The checkout page shows it with this same function."""
+    return int(store.delivery_fee or 0) if fulfilment == Fulfilment.DELIVERY else 0
+
+
 def check_prices(lines: list[CartLine]) -> list[PriceChange]:
     """Lines whose price changed since the buyer saw it; the cart is updated to the new
     prices so that confirming again places the order at them."""
@@ -281,7 +287,7 @@ def _place(*, actor, cart: Cart, lines: list[CartLine], values: dict, key: str) 
         store = store_lines[0].variant.product.store
         _check_store(store, values)
         subtotal = sum(ln.price_seen * ln.quantity for ln in store_lines)
-        fee = store.delivery_fee if values["fulfilment"] == Fulfilment.DELIVERY else 0
+        fee = delivery_fee(store=store, fulfilment=values["fulfilment"])
         vietqr = values["payment_method"] == PaymentMethod.VIETQR
         for _attempt in range(5):
             code = new_code()

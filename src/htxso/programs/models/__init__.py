@@ -8,7 +8,15 @@ from .applications import (
     CriterionResult,
     Verdict,
 )
-from .calls import Call, CallProvince, CallStatus, Criterion, CriterionKind, Ranking
+from .calls import (
+    Call,
+    CallProvince,
+    CallStatus,
+    Criterion,
+    CriterionKind,
+    PublicationState,
+    Ranking,
+)
 from .selection import Notification, ProvinceCompilation, ProvinceDecision
 
 __all__ = [
@@ -25,6 +33,7 @@ __all__ = [
     "Notification",
     "ProvinceCompilation",
     "ProvinceDecision",
+    "PublicationState",
     "Ranking",
     "Verdict",
 ]

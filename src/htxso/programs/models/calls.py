@@ -16,6 +16,21 @@ class CallStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
+class PublicationState(models.TextChoices):
+    """Where a call stands in one province.  Not stored (it follows from the
+    publication and the forwarded list); the one name of each state on every page."""
+
+    NOT_PUBLISHED = "not_published", _("Not yet announced to cooperatives")
+    PUBLISHED = "published", _("Announced to cooperatives")
+    FORWARDED = "forwarded", _("List forwarded to VCA")
+
+    @classmethod
+    def of(cls, *, published: bool, forwarded: bool) -> PublicationState:
+        if forwarded:
+            return cls.FORWARDED
+        return cls.PUBLISHED if published else cls.NOT_PUBLISHED
+
+
 class Ranking(models.TextChoices):
     """How qualifying provinces are ordered on the national page."""
 

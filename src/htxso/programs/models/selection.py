@@ -76,7 +76,13 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="programme_notifications"
     )
+    #: The sentence as written for the user when it was sent (the e-mail's text).  Rows
+    #: older than ``message_key`` are shown as stored.
     message = models.CharField(_("message"), max_length=500)
+    #: A key of ``programs.messages.MESSAGES`` and its parameters: the sentence is
+    #: translated when shown, in the reader's language of the moment.
+    message_key = models.CharField(_("message key"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("message parameters"), default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -88,4 +94,12 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="programs_notif_user_read")]
 
     def __str__(self) -> str:
-        return self.message
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The sentence in the active language (the stored text for old rows)."""
+        from ..messages import render_message
+
+        rendered = render_message(self.message_key, self.params) if self.message_key else None
+        return rendered if rendered is not None else self.message

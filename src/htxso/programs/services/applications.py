@@ -331,10 +331,8 @@ def application_submit(
     url = reverse("programs:application_detail", kwargs={"application_id": application.pk})
     notify(
         officers_of(application.organisation.province_id),
-        lambda: (
-            _("%(name)s submitted an application to %(title)s")
-            % {"name": application.organisation.name, "title": application.call.title}
-        ),
+        "application.submitted",
+        {"name": application.organisation.name, "title": application.call.title},
         url,
     )
     return application

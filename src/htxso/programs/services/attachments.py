@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import zipfile
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from htxso.core import audit
+from htxso.core.archives import OFFICE, ArchiveRejected, open_archive
 from htxso.core.text import clean_text
 
 from ..models import Application, Attachment
@@ -38,11 +38,15 @@ def sniff(head: bytes, content: bytes) -> str | None:
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
     if head.startswith(b"PK\x03\x04"):
+        # Office files are ZIPs: a bomb (parts inflating to gigabytes, 100,000 parts, an
+        # archive inside) raises ArchiveRejected before anything is read.
         try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, OSError):
-            return None
+            with open_archive(io.BytesIO(content), limits=OFFICE) as archive:
+                names = set(archive.names)
+        except ArchiveRejected as exc:
+            if exc.code == "archive_unreadable":
+                return None
+            raise
         if "[Content_Types].xml" in names:
             if any(n.startswith("word/") for n in names):
                 return "docx"
@@ -73,7 +77,10 @@ def check_upload(name: str, size: int, content: bytes) -> tuple[str, str]:
             _("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted."),
             "file",
         )
-    real = sniff(content[:16], content)
+    try:
+        real = sniff(content[:16], content)
+    except ArchiveRejected as exc:
+        raise fail(exc.code, str(exc), "file") from None
     if real is None or KINDS[real] != KINDS[extension]:
         raise fail(
             "file_content",

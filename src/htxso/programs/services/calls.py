@@ -311,6 +311,13 @@ def call_publish(
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.OPEN:
         raise fail("call_not_open", _("The call is not open."))
+    from ..selectors import call_applies_in
+
+    if not call_applies_in(call, province_id):
+        raise fail(
+            "call_not_for_province",
+            _("The criteria of this call leave out the cooperatives of this province."),
+        )
     if deadline is not None and deadline > call.deadline:
         raise fail(
             "deadline_after_call",
@@ -343,7 +350,8 @@ def call_publish(
         url = reverse("programs:call_detail", kwargs={"call_id": call.pk})
         notify(
             managers_of_province(province_id, call.audience_kinds),
-            lambda: _("New call open to your cooperative: %(title)s") % {"title": call.title},
+            "call.published",
+            {"title": call.title},
             url,
         )
     return publication

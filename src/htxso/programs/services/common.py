@@ -104,15 +104,26 @@ def vca_admins():
     return _users({"role": "vca_admin"})
 
 
-def notify(users, message_fn, url: str) -> int:
-    """One in-app notification and one e-mail per user, each in the user's language.
+def notify(users, key: str, params: dict, url: str) -> int:
+    """One in-app notification and one e-mail per user.
 
-    ``message_fn()`` returns the sentence in the active language."""
+    The notification keeps ``key`` (of ``programs.messages.MESSAGES``) and ``params``
+    so that it is shown in the reader's language of the moment; the e-mail, and the
+    stored ``message`` kept beside them, are written in the user's preferred language."""
+    from ..messages import render_message
+
+    params = {k: v if isinstance(v, int) else str(v) for k, v in params.items()}
+    if render_message(key, params) is None:
+        raise ValueError(f"unknown notification {key!r} or parameters {sorted(params)}")
     notes = []
     for user in users:
         with translation.override(user.preferred_language or "vi"):
-            message = str(message_fn())
-            notes.append(Notification(user=user, message=message[:500], url=url))
+            message = render_message(key, params) or ""
+            notes.append(
+                Notification(
+                    user=user, message=message[:500], message_key=key, params=params, url=url
+                )
+            )
             if user.email:
                 email_after_commit(
                     subject="HTX Số: " + message[:120],

@@ -50,9 +50,9 @@ def _lock_for_review(actor, application: Application) -> Application:
     return application
 
 
-def _tell_applicant(application: Application, message_fn) -> None:
+def _tell_applicant(application: Application, key: str) -> None:
     url = reverse("programs:application_detail", kwargs={"application_id": application.pk})
-    notify(managers_of(application.organisation_id), message_fn, url)
+    notify(managers_of(application.organisation_id), key, {"title": application.call.title}, url)
 
 
 @transaction.atomic
@@ -101,13 +101,7 @@ def application_request_info(*, actor, application: Application, comment: str) -
         instance=application,
         after={"comment": comment},
     )
-    _tell_applicant(
-        application,
-        lambda: (
-            _("The province asks for more information on your application to %(title)s")
-            % {"title": application.call.title}
-        ),
-    )
+    _tell_applicant(application, "application.info_requested")
     return application
 
 
@@ -144,13 +138,7 @@ def application_verify(*, actor, application: Application, comment: str = "") ->
         instance=application,
         after={"status": application.status},
     )
-    _tell_applicant(
-        application,
-        lambda: (
-            _("The province verified your application to %(title)s")
-            % {"title": application.call.title}
-        ),
-    )
+    _tell_applicant(application, "application.verified")
     return application
 
 
@@ -182,13 +170,7 @@ def application_reject(*, actor, application: Application, comment: str) -> Appl
     audit.record(
         actor=actor, action="application.reject", instance=application, after={"comment": comment}
     )
-    _tell_applicant(
-        application,
-        lambda: (
-            _("The province found your application to %(title)s not eligible")
-            % {"title": application.call.title}
-        ),
-    )
+    _tell_applicant(application, "application.rejected")
     return application
 
 
@@ -248,10 +230,8 @@ def compilation_forward(
     province_name = compilation.province.name
     notify(
         vca_admins(),
-        lambda: (
-            _("%(province)s forwarded %(n)s eligible cooperative(s) for “%(title)s”")
-            % {"province": province_name, "n": len(verified), "title": call.title}
-        ),
+        "compilation.forwarded",
+        {"province": province_name, "n": len(verified), "title": call.title},
         url,
     )
     return compilation

@@ -122,14 +122,8 @@ def selection_decide(
     for row in summary.rows:
         notify(
             officers_of(row.province_id),
-            lambda row=row: (
-                (
-                    _("VCA selected your province for %(title)s")
-                    if row.province_id in chosen
-                    else _("VCA did not select your province for %(title)s")
-                )
-                % {"title": call.title}
-            ),
+            "province.selected" if row.province_id in chosen else "province.not_selected",
+            {"title": call.title},
             url,
         )
     return call
@@ -140,13 +134,7 @@ def _tell(application: Application) -> None:
     selected = application.status == ApplicationStatus.SELECTED
     notify(
         managers_of(application.organisation_id),
-        lambda: (
-            (
-                _("Your cooperative was selected for %(title)s")
-                if selected
-                else _("Your cooperative was not selected for %(title)s")
-            )
-            % {"title": application.call.title}
-        ),
+        "application.selected" if selected else "application.not_selected",
+        {"title": application.call.title},
         url,
     )

@@ -11,12 +11,14 @@ from django.contrib.contenttypes.models import ContentType
 from htxso.core.models import AuditEvent
 
 
-def bulk_audit(*, actor, action: str, model, rows) -> None:
-    """``rows``: (object id, repr, province code, organisation id, before, after)."""
+def bulk_audit(*, actor, action: str, model, rows, journal=None) -> None:
+    """``rows``: (object id, repr, province code, organisation id, before, after).  The
+    ids of the rows written go to the import's undo log (``journal``), so an import that
+    is undone leaves no history of records that no longer exist."""
     content_type = ContentType.objects.get_for_model(model)
     actor_obj = actor if getattr(actor, "pk", None) else None
     label = (getattr(actor, "username", "") or "")[:150]
-    AuditEvent.objects.bulk_create(
+    events = AuditEvent.objects.bulk_create(
         [
             AuditEvent(
                 actor=actor_obj,
@@ -34,3 +36,5 @@ def bulk_audit(*, actor, action: str, model, rows) -> None:
         ],
         batch_size=500,
     )
+    if journal is not None:
+        journal.created(AuditEvent, [e.pk for e in events])

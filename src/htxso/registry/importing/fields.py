@@ -3,8 +3,11 @@ suggest them (Vietnamese and English, compared folded: no accents, lower case)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.text import fold
@@ -34,6 +37,12 @@ class FieldSpec:
     #: Amounts and counts above this are refused as absurd.
     maximum: int | None = None
     allow_negative: bool = False
+    #: Amounts written in thousands, millions… of đồng ("DT 2024 (triệu đồng)").
+    scale: int = 1
+    #: A year's figure on an organisation sheet: the year, and the column it was read
+    #: from (:func:`figure_fields`).
+    year: int | None = None
+    column: int | None = None
 
 
 def _f(key, label, type_=TEXT, aliases=(), **kw) -> FieldSpec:
@@ -319,9 +328,106 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
 }
 
 
-def fields_for(kind: str) -> tuple[FieldSpec, ...]:
+def fields_for(kind: str, headers: list[str] | None = None) -> tuple[FieldSpec, ...]:
+    """The fields of a kind of import; with the file's ``headers``, an organisation
+    import also offers the year's figures its columns carry (:func:`figure_fields`)."""
+    if headers and kind == ImportKind.ORGANISATIONS:
+        return (*FIELDS[kind], *figure_fields(headers))
     return FIELDS[kind]
 
 
-def field_map(kind: str) -> dict[str, FieldSpec]:
-    return {f.key: f for f in FIELDS[kind]}
+def field_map(kind: str, headers: list[str] | None = None) -> dict[str, FieldSpec]:
+    return {f.key: f for f in fields_for(kind, headers)}
+
+
+# ------------------------------------------------- a year's figures on an org sheet
+
+#: The figures of an annual report an organisation sheet may carry.
+FIGURES = tuple(f.key for f in ANNUAL_FIELDS if f.key not in ("org_tax_code", "year"))
+_FIGURE_SPECS = {f.key: f for f in ANNUAL_FIELDS if f.key in FIGURES}
+#: Header words for figures beyond the annual import's own (folded): provincial sheets
+#: write "Số thành viên 2024", "DT 2024", "LĐ 2024".
+_FIGURE_ALIASES: dict[str, tuple[str, ...]] = {
+    key: spec.aliases for key, spec in _FIGURE_SPECS.items()
+}
+for _key, _extra in {
+    "members_official": ("so thanh vien", "thanh vien", "so tv", "tv"),
+    "workers_total": ("ld", "so ld", "tong so ld"),
+    "revenue": ("dt", "tong dt"),
+    "profit": ("ln", "loi nhuan sau thue"),
+    "charter_capital": ("von dieu le", "vdl"),
+}.items():
+    _FIGURE_ALIASES[_key] = (*_FIGURE_ALIASES[_key], *_extra)
+_YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")
+#: Units written in a header, folded → how many đồng one unit is.
+_UNITS = (
+    (("ty dong", "ty d", "ty"), 10**9),
+    (("trieu dong", "trieu d", "tr dong", "tr d", "trd", "trieu", "tr"), 10**6),
+    (("nghin dong", "ngan dong", "nghin d", "ngan d", "1000 dong", "1 000 dong", "nghin",
+      "ngan"), 10**3),
+    (("dong", "vnd", "d"), 1),
+)  # fmt: skip
+
+
+_FIGURE_BY_ALIAS = {
+    alias: key for key, aliases in reversed(_FIGURE_ALIASES.items()) for alias in aliases
+}
+
+
+def _without_unit(words: list[str]) -> tuple[str, int]:
+    """The header without the unit it ends with, and that unit in đồng."""
+    text = " ".join(words)
+    for names, scale in _UNITS:
+        for name in names:
+            if text.endswith(" " + name):
+                return text[: len(text) - len(name) - 1], scale
+    return text, 1
+
+
+def read_figure_header(header: str) -> tuple[str, int, int] | None:
+    """(figure, year, scale) named by a header such as "Doanh thu 2024", "Doanh thu năm
+    2024", "DT 2024 (triệu đồng)", "Số thành viên 2024"; ``None`` for other headers."""
+    found = _YEAR.findall(header or "")
+    if len(found) != 1:
+        return None
+    year = int(found[0])
+    words = [w for w in fold(_YEAR.sub(" ", header)).split() if w not in ("nam", "year")]
+    # "Lao động 2024" is not "Lao" in đồng: the header as it is first, then without unit
+    for text, scale in ((" ".join(words), 1), _without_unit(words)):
+        key = _FIGURE_BY_ALIAS.get(text)
+        if key is not None:
+            return key, year, scale if _FIGURE_SPECS[key].type == MONEY else 1
+    return None
+
+
+def figure_fields(headers: list[str]) -> tuple[FieldSpec, ...]:
+    """A field for each column that holds one year's figure, keyed "revenue_2024"."""
+    out: dict[str, FieldSpec] = {}
+    this_year = dt.date.today().year
+    for col, header in enumerate(headers):
+        found = read_figure_header(header)
+        if found is None or not 1990 <= found[1] <= this_year:  # a plan is not a report
+            continue
+        key, year, scale = found
+        spec = _FIGURE_SPECS[key]
+        field_key = f"{key}_{year}"
+        if field_key in out:
+            continue  # the first column with that figure and year
+        out[field_key] = replace(
+            spec,
+            key=field_key,
+            label=format_lazy("{} – {}", spec.label, year),
+            aliases=(),
+            scale=scale,
+            year=year,
+            column=col,
+        )
+    return tuple(out.values())
+
+
+def split_figure_key(key: str) -> tuple[str, int] | None:
+    """("revenue", 2024) for the field key "revenue_2024"; ``None`` for other fields."""
+    name, _sep, year = key.rpartition("_")
+    if name in _FIGURE_SPECS and year.isdigit() and len(year) == 4:
+        return name, int(year)
+    return None

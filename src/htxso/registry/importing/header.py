@@ -168,7 +168,10 @@ def _match_score(header: str, aliases: tuple[str, ...]) -> float:
 def suggest_mapping(headers: list[str], kind: str) -> dict[str, int]:
     """``{field key: column index}`` from the header names, best matches first."""
     scored = []
-    for field in fields_for(kind):
+    for field in fields_for(kind, headers):
+        if field.column is not None:  # a year's figure, read from its own column
+            scored.append((5.0, field.key, field.column))
+            continue
         for col, header in enumerate(headers):
             score = _match_score(header, field.aliases)
             if score:

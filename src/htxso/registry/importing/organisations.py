@@ -1,5 +1,10 @@
 """Organisation rows: upsert by tax code (groups without one: folded name + ward),
-address through the resolver, never touching another province's organisation."""
+address through the resolver, never touching another province's organisation.
+
+A sheet may also carry a year's figures ("Doanh thu 2024", "Số thành viên 2024"):
+they go to that year's annual report of the organisation, checked and written as the
+annual-figures import does (``annual``), in the same batch — a row whose figures
+cannot be taken is refused whole, never imported without them."""
 
 from __future__ import annotations
 
@@ -9,10 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from htxso.core.text import fold
 from htxso.geo.resolver import AMBIGUOUS, LEGACY_MAPPED, Resolver
 
-from ..models import Organisation, OrganisationKind
+from ..models import AnnualReport, Organisation, OrganisationKind
 from . import choices
+from .annual import (
+    LOCKED,
+    existing_reports,
+    figure_problems,
+    locked_problem,
+    report_changes,
+    save_reports,
+)
 from .audit_rows import bulk_audit
 from .engine import CREATE, KEEP, UPDATE, Context, Item
+from .fields import split_figure_key
 from .values import WARNING, Problem
 from .writes import update_rows
 
@@ -66,6 +80,7 @@ class OrganisationHandler:
     # ---------------------------------------------------------------- row checks
     def check(self, item: Item) -> None:
         v = item.values
+        self._figures(item)
         name = v.get("name")
         item.label = name or ""
         item.key = v.get("tax_code") or ""
@@ -139,6 +154,46 @@ class OrganisationHandler:
                         row=first,
                     )
                 )
+
+    def _figures(self, item: Item) -> None:
+        """Move the year's figures of the row ("revenue_2024") to ``_figures``:
+        {year: {figure: value}}, checked as the annual-figures import checks them."""
+        v = item.values
+        by_year: dict[int, dict] = {}
+        for key in [k for k in v if split_figure_key(k)]:
+            figure, year = split_figure_key(key)
+            value = v.pop(key)
+            if value is not None:
+                by_year.setdefault(year, {})[figure] = value
+        for figures in by_year.values():
+            item.problems.extend(figure_problems(figures))
+        if by_year:
+            v["_figures"] = by_year
+
+    def _plan_figures(self, items: list[Item]) -> None:
+        """The annual reports each row creates or changes (``_reports``: (year, report
+        or None, figures)); a report already submitted or accepted refuses the row."""
+        items = [i for i in items if i.values.get("_figures") and not i.has_error]
+        existing = existing_reports(
+            {(i.target_id, year) for i in items if i.target_id for year in i.values["_figures"]}
+        )
+        for item in items:
+            plans = []
+            for year, figures in sorted(item.values["_figures"].items()):
+                report = existing.get((item.target_id, year)) if item.target_id else None
+                if report is None:
+                    plans.append((year, None, figures))
+                    continue
+                changes = report_changes(report, figures)
+                if changes and report.status in LOCKED:
+                    item.problems.append(locked_problem(report))
+                    plans = []
+                    break
+                if changes:
+                    plans.append((year, report, changes))
+            item.values["_reports"] = plans
+            if plans and item.action == KEEP:
+                item.action = UPDATE  # the organisation as it is, its figures changed
 
     def _address(self, item: Item) -> None:
         v = item.values
@@ -264,12 +319,25 @@ class OrganisationHandler:
                 item.changes = {"before": {k: current.get(k) for k in changes}, "after": changes}
             else:
                 item.action = KEEP
+        self._plan_figures(items)
 
     # ---------------------------------------------------------------- writing
     def apply(self, items: list[Item]) -> None:
+        self._apply_organisations(items)
+        reports, changes = [], []
+        for i in items:
+            for year, report, figures in i.values.get("_reports", ()):
+                if report is None:
+                    reports.append(AnnualReport(organisation_id=i.target_id, year=year, **figures))
+                else:
+                    changes.append((report, figures))
+        if reports or changes:
+            save_reports(self.ctx, reports, changes)
+
+    def _apply_organisations(self, items: list[Item]) -> None:
         now = timezone.now()
         creates = [i for i in items if i.action == CREATE]
-        updates = [i for i in items if i.action == UPDATE]
+        updates = [i for i in items if i.action == UPDATE and i.changes.get("after")]
         if creates:
             objs = []
             for i in creates:
@@ -278,6 +346,7 @@ class OrganisationHandler:
                 obj.search_text = fold(f"{obj.name} {obj.tax_code or ''}")
                 objs.append(obj)
             Organisation.objects.bulk_create(objs, batch_size=500)
+            self.ctx.journal.created(Organisation, [o.pk for o in objs])
             for i, obj in zip(creates, objs, strict=True):
                 i.target_id = obj.pk
                 if obj.tax_code is None:
@@ -299,11 +368,13 @@ class OrganisationHandler:
                         f"{i.values['name']} {i.values.get('tax_code') or ''}"
                     )
                     rows.append((i.target_id, values))
+                self.ctx.journal.before_update(Organisation, [pk for pk, _v in rows], fields)
                 update_rows(Organisation, fields, rows)
             bulk_audit(
                 actor=self.ctx.actor,
                 action="registry.organisation.import_update",
                 model=Organisation,
+                journal=self.ctx.journal,
                 rows=[
                     (
                         i.target_id,

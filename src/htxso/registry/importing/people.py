@@ -140,6 +140,8 @@ class _PeopleHandler:
                 v["_person"] = person
                 new_people.append(person)
         Person.objects.bulk_create(new_people, batch_size=500)
+        journal = self.ctx.journal
+        journal.created(Person, [p.pk for p in new_people])
         creates = [
             self.model(
                 organisation_id=i.values["organisation_id"],
@@ -150,6 +152,7 @@ class _PeopleHandler:
             if i.action == CREATE
         ]
         self.model.objects.bulk_create(creates, batch_size=500)
+        journal.created(self.model, [r.pk for r in creates])
         now = timezone.now()
         updates = []
         for item in items:
@@ -160,12 +163,15 @@ class _PeopleHandler:
                 record.updated_at = now
                 updates.append(record)
         if updates:
-            self.model.objects.bulk_update(updates, [*self.writable, "updated_at"], batch_size=500)
+            fields = [*self.writable, "updated_at"]
+            journal.before_update(self.model, [r.pk for r in updates], fields)
+            self.model.objects.bulk_update(updates, fields, batch_size=500)
         province = self.ctx.province.pk if self.ctx.province else None
         bulk_audit(
             actor=self.ctx.actor,
             action=self.action,
             model=self.model,
+            journal=journal,
             rows=[
                 (r.pk, str(r.person.full_name), province, r.organisation_id, None, None)
                 for r in [*creates, *updates]

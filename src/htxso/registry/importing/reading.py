@@ -4,6 +4,10 @@ xlsx files are read with openpyxl in read-only, data-only mode (rows are streame
 200,000-row file does not sit in memory); csv files are decoded after detecting the
 encoding (UTF-8 with or without BOM, UTF-16, Windows-1258, or the Latin-1 form of
 legacy TCVN3/VNI bytes) and the delimiter.
+
+An xlsx is a ZIP of XML parts that can inflate to gigabytes: :func:`open_source` checks
+it with :mod:`.workbook_checks` before openpyxl sees it, and :func:`iter_rows` reads its
+rows within Excel's limits.
 """
 
 from __future__ import annotations
@@ -21,9 +25,18 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.errors import CodedError
+from htxso.core.archives import ArchiveRejected, open_archive
 from htxso.core.formatting import format_number
 from htxso.core.text import detect_legacy_encoding
+
+from .workbook_checks import (
+    XLSX_LIMITS,
+    FileRejected,
+    check_workbook,
+    parse_xml,
+    read_small_part,
+    within_limits,
+)
 
 XLSX, CSV = "xlsx", "csv"
 #: Refused above this size (bytes); settings.HTXSO_IMPORT_MAX_BYTES overrides.
@@ -33,10 +46,6 @@ ERROR_VALUES = frozenset(
 )
 CSV_SAMPLE_BYTES = 64 * 1024
 csv.field_size_limit(1024 * 1024)
-
-
-class FileRejected(CodedError):
-    """The file cannot be imported at all; ``code`` is stable, ``message`` translatable."""
 
 
 def max_bytes() -> int:
@@ -112,21 +121,24 @@ def open_source(path: str | Path, name: str = "") -> Source:
     return Source(path, CSV, [SheetInfo("csv")], encoding, sniff_delimiter(text))
 
 
-def _xlsx_sheets(path: Path) -> list[SheetInfo]:
-    """The sheets listed in ``xl/workbook.xml`` (read without loading the workbook, whose
-    shared strings can be large)."""
-    from openpyxl.xml.functions import fromstring
+def _as_file_rejected(exc: ArchiveRejected) -> FileRejected:
+    return FileRejected(exc.code, exc.message, exc.params)
 
+
+def _xlsx_sheets(path: Path) -> list[SheetInfo]:
+    """Check the workbook against bombs, then list the sheets of its workbook part (read
+    without loading the workbook, whose shared strings can be large)."""
     ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            if "[Content_Types].xml" not in names:
+        with open_archive(path, limits=XLSX_LIMITS) as archive:
+            workbook = check_workbook(archive)
+            if workbook not in archive.infos:
                 raise FileRejected(
-                    "file_not_spreadsheet",
-                    _("This file is not a spreadsheet (xlsx or csv), whatever its name says."),
+                    "file_unreadable", _("The file cannot be read as an Excel workbook (xlsx).")
                 )
-            root = fromstring(zf.read("xl/workbook.xml"))
+            root = parse_xml(read_small_part(archive, workbook))
+    except ArchiveRejected as exc:
+        raise _as_file_rejected(exc) from None
     except FileRejected:
         raise
     except Exception as exc:  # a damaged or foreign ZIP: say so, never a 500
@@ -200,7 +212,7 @@ def iter_rows(source: Source, sheet: str = "") -> Iterator[tuple]:
         return
     from openpyxl import load_workbook
 
-    wb = load_workbook(source.path, read_only=True, data_only=True)
+    wb = load_workbook(source.path, read_only=True, data_only=True, keep_links=False)
     try:
         names = [s.name for s in source.sheets]
         chosen = (
@@ -212,14 +224,16 @@ def iter_rows(source: Source, sheet: str = "") -> Iterator[tuple]:
         ws.reset_dimensions()  # some writers store a wrong <dimension>: read every row
         member = getattr(ws, "_worksheet_path", "") or ""
         if member and not _sheet_has_formulas(source.path, member):
-            yield from ws.iter_rows(values_only=True)
+            yield from within_limits(ws.iter_rows(values_only=True))
             return
-        wf = load_workbook(source.path, read_only=True, data_only=False)
+        wf = load_workbook(source.path, read_only=True, data_only=False, keep_links=False)
         try:
             wsf = wf[chosen]
             wsf.reset_dimensions()
             for values, formulas in zip_longest(
-                ws.iter_rows(values_only=True), wsf.iter_rows(values_only=True), fillvalue=()
+                within_limits(ws.iter_rows(values_only=True)),
+                within_limits(wsf.iter_rows(values_only=True)),
+                fillvalue=(),
             ):
                 row = list(values)
                 for i, f in enumerate(formulas):
@@ -256,7 +270,7 @@ def estimate_rows(source: Source, sheet: str = "") -> int:
         return int(source.path.stat().st_size / max(1, len(head) / lines))
     from openpyxl import load_workbook
 
-    wb = load_workbook(source.path, read_only=True)
+    wb = load_workbook(source.path, read_only=True, keep_links=False)
     try:
         names = [s.name for s in source.sheets]
         ws = wb[sheet if sheet in names else names[0]]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .engine import CREATED, IGNORED, SKIPPED, UNCHANGED, UPDATED, Summary
-from .values import WARNING, render
+from .values import ERROR, WARNING, render
 
 OUTCOME_LABELS = {
     CREATED: _("Created"),
@@ -33,14 +33,20 @@ def outcome_label(outcome: str, *, preview: bool) -> str:
 
 
 def problem_rows(summary: Summary, limit: int = KEEP_PROBLEM_ROWS) -> list[dict]:
-    """Rows with problems (errors first), as stored on the job for the preview."""
+    """Rows with problems (errors first, then warnings, then rows with notes only:
+    text converted from an old font), as stored on the job for the preview."""
     rows = [
         {"row": row, "outcome": outcome, "key": key, "label": label, "problems": problems}
         for row, outcome, key, label, problems in summary.outcomes
         if problems
     ]
-    rows.sort(key=lambda r: (all(p["severity"] == WARNING for p in r["problems"]), r["row"]))
+    rows.sort(key=lambda r: (_rank(r["problems"]), r["row"]))
     return rows[:limit]
+
+
+def _rank(problems: list[dict]) -> int:
+    severities = {p["severity"] for p in problems}
+    return 0 if ERROR in severities else 1 if WARNING in severities else 2
 
 
 def build_xlsx(

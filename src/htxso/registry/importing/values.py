@@ -12,19 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from htxso.core.codes import CodeError, validate_tax_code
 from htxso.core.formatting import ParseError, parse_date, parse_decimal, parse_vnd
-from htxso.core.text import (
-    TextError,
-    clean_text,
-    detect_legacy_encoding,
-    fold,
-    is_vietnamese_syllable,
-    to_unicode,
-)
+from htxso.core.text import TextError, clean_text, fold, read_legacy_cell
 
 from . import fields as F
 from .reading import ERROR_VALUES, FORMULA
 
 ERROR, WARNING = "error", "warning"
+#: Not a problem: what the import did to a cell (text converted from TCVN3/VNI).
+NOTE = "note"
+#: How the legacy encodings are named to officers (proper names, not translated).
+ENCODING_NAMES = {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 EARLIEST_DATE = dt.date(1945, 1, 1)
 
 
@@ -83,8 +80,20 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_value(spec: F.FieldSpec, value, column: str, encoding: str | None, today: dt.date):
-    """The typed value of one cell (``None`` when blank); raises :class:`CellError`."""
+def parse_value(
+    spec: F.FieldSpec,
+    value,
+    column: str,
+    encoding: str | None,
+    today: dt.date,
+    notes: list | None = None,
+):
+    """The typed value of one cell (``None`` when blank); raises :class:`CellError`.
+
+    ``encoding``: the legacy encoding the column's first rows were mostly typed in
+    (``None`` for a Unicode column); text cells are still read one by one.  What was
+    done to the cell (converted from TCVN3/VNI) or should be checked is appended to
+    ``notes`` as a :data:`NOTE` or :data:`WARNING` problem."""
     if value is FORMULA:
         raise CellError(
             Problem.new(
@@ -110,7 +119,7 @@ def parse_value(spec: F.FieldSpec, value, column: str, encoding: str | None, tod
     try:
         if spec.type in (F.TEXT, F.CHOICE):
             text = value if isinstance(value, str) else _number_text(value)
-            text = legacy_to_unicode(text, encoding)
+            text = legacy_to_unicode(text, encoding, column, notes)
             if text.isprintable():  # no control, invisible or unusual space: the fast path
                 text = " ".join(unicodedata.normalize("NFC", text).split())
             else:
@@ -143,7 +152,10 @@ def parse_value(spec: F.FieldSpec, value, column: str, encoding: str | None, tod
                 )
             return year
         if spec.type == F.MONEY:
-            amount = parse_vnd(value, allow_negative=spec.allow_negative, max_value=10**15)
+            if spec.scale != 1:
+                amount = _scaled_amount(spec, value, column)
+            else:
+                amount = parse_vnd(value, allow_negative=spec.allow_negative, max_value=10**15)
             _check_max(spec, amount, column)
             return amount
         if spec.type == F.INTEGER:
@@ -163,21 +175,85 @@ def parse_value(spec: F.FieldSpec, value, column: str, encoding: str | None, tod
     raise AssertionError(spec.type)  # pragma: no cover
 
 
-def _syllables(text: str) -> int:
-    return sum(1 for w in text.split() if len(w) > 1 and is_vietnamese_syllable(w.lower()))
+_converted_notes: dict[tuple[str, str], Problem] = {}
 
 
-def legacy_to_unicode(text: str, encoding: str | None) -> str:
-    """Convert one value of a column detected as TCVN3/VNI; values that cannot be legacy
-    (characters beyond Latin-1) or read better as they are stay unchanged.  In other
-    columns a value is converted only when it is clearly legacy on its own."""
+def legacy_to_unicode(
+    text: str, encoding: str | None = None, column: str = "", notes: list | None = None
+) -> str:
+    """One text cell as Unicode, decided for the cell alone (:func:`read_legacy_cell`):
+    provincial files mix Unicode, TCVN3 and VNI rows in one column.
+
+    A conversion is reported in ``notes``; a cell that reads as plausible Vietnamese in
+    both legacy encodings (or in neither, though better than as typed) raises
+    :class:`CellError` with the readings — a wrong guess would store a garbled name
+    without anyone noticing.  A cell kept as typed that would also read as Vietnamese
+    in a legacy encoding gets a warning when the column holds legacy text
+    (``encoding``)."""
     if text.isascii() or max(text) > "\u00ff":
         return text
-    if encoding is None:
-        encoding = detect_legacy_encoding(text)
-        return to_unicode(text, encoding) if encoding else text
-    converted = to_unicode(text, encoding)
-    return converted if _syllables(converted) > _syllables(text) else text
+    reading = read_legacy_cell(text)
+    if reading.unsure:
+        raise CellError(
+            Problem.new(
+                "legacy_unsure",
+                _(
+                    "It is not clear how “%(value)s” was typed: %(readings)s. Retype the"
+                    " cell in Unicode."
+                ),
+                column,
+                value=text,
+                readings=_readings(reading.candidates),
+            )
+        )
+    if reading.encoding:
+        if notes is not None:
+            key = (column, reading.encoding)
+            note = _converted_notes.get(key)
+            if note is None:  # one shared object per column and encoding
+                note = Problem.new(
+                    "legacy_converted",
+                    _("Converted from %(encoding)s."),
+                    column,
+                    NOTE,
+                    encoding=ENCODING_NAMES[reading.encoding],
+                )
+                if len(_converted_notes) < 1000:
+                    _converted_notes[key] = note
+            notes.append(note)
+        return reading.text
+    if encoding and reading.candidates and notes is not None:
+        notes.append(
+            Problem.new(
+                "legacy_maybe",
+                _(
+                    "Kept as typed, “%(value)s”; this column also holds text typed in old"
+                    " fonts, and the cell would read %(readings)s. Check it."
+                ),
+                column,
+                WARNING,
+                value=text,
+                readings=_readings(reading.candidates),
+            )
+        )
+    return text
+
+
+def _readings(candidates) -> str:
+    return "; ".join(f"{ENCODING_NAMES.get(enc, enc)}: “{text}”" for enc, text in candidates)
+
+
+def _scaled_amount(spec: F.FieldSpec, value, column: str) -> int:
+    """An amount in thousands, millions… of đồng ("1.234,5" triệu đồng = 1,234,500,000
+    đồng), with the checks of :func:`parse_vnd`."""
+    number = parse_decimal(value) * spec.scale
+    if number != number.to_integral_value():
+        raise CellError(
+            Problem.new("vnd_fraction", _("Amounts are whole dong; remove the decimals."), column)
+        )
+    if number < 0 and not spec.allow_negative:
+        raise CellError(Problem.new("vnd_negative", _("The amount cannot be negative."), column))
+    return int(number)  # the caller checks the field's maximum
 
 
 def _check_max(spec: F.FieldSpec, amount: int, column: str) -> None:

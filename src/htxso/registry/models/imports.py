@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.files import UnguessableName, private_storage
 from htxso.core.scoping import ScopedManager
 
 
@@ -91,7 +93,12 @@ class ImportJob(models.Model):
     mode = models.CharField(
         _("mode"), max_length=10, choices=Mode.choices, default=Mode.ALL_OR_NOTHING
     )
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    # members' ID numbers and birth dates: private storage, no URL, a random name
+    file = models.FileField(
+        _("file"),
+        upload_to=UnguessableName("imports/%Y/%m/"),
+        storage=private_storage,
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
     file_size = models.PositiveBigIntegerField(default=0)
@@ -107,6 +114,14 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
+    #: Written by the worker after every batch: a "running"/"validating" job whose
+    #: heartbeat is older than ``HTXSO_IMPORT_STALE_SECONDS`` has stopped (worker or web
+    #: server killed) and is rolled back by ``services.imports.import_recover_stale``.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    #: Set by the officer's cancel; the worker stops at the next batch and undoes.
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    #: The background task running the job ("" when run during the request).
+    task_id = models.CharField(max_length=64, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
     error_message = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -131,3 +146,35 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class UndoEncoder(DjangoJSONEncoder):
+    """JSON for previous values: datetimes and times keep their microseconds (Django's
+    encoder cuts them to milliseconds), so an undo restores them exactly."""
+
+    def default(self, o):
+        import datetime as dt
+
+        if isinstance(o, dt.datetime | dt.time):
+            return o.isoformat()
+        return super().default(o)
+
+
+class ImportUndo(models.Model):
+    """One entry of an import's undo log: what one batch did to one model — the ids it
+    created, or the previous values of the rows it updated.  Written in the batch's
+    own transaction; undone newest first; dropped when the import is done."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="undo_entries")
+    model = models.CharField(max_length=100)  # app_label.model_name
+    created_ids = models.JSONField(default=list, blank=True)
+    #: [[pk, {field name: previous value}], …]
+    previous = models.JSONField(default=list, blank=True, encoder=UndoEncoder)
+
+    class Meta:
+        verbose_name = _("import undo entry")
+        verbose_name_plural = _("import undo entries")
+        indexes = [models.Index(fields=["job", "id"], name="import_undo_job_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.model}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.formatting import format_address
 from htxso.core.scoping import ScopedManager
 from htxso.core.text import fold
 
@@ -139,6 +140,14 @@ class Organisation(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def display_address(self) -> str:
+        """Street, ward and province, without repeating what the street already says
+        (select ``ward`` and ``province`` with the organisation)."""
+        return format_address(
+            self.address, self.ward.name if self.ward_id else "", self.province.name
+        )
 
 
 class UnionMembership(models.Model):

@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.files import private_storage, unguessable_name
 from htxso.core.scoping import get_scope
 
-from ..importing import engine, reading, report
+from ..importing import engine, reading, report, undo
 from ..importing import header as H
 from ..importing.fields import fields_for
 from ..models import ImportJob, ImportKind, ImportMapping, ImportStatus
@@ -34,6 +35,8 @@ audit.ACTION_LABELS.update(
         "registry.import.upload": _("Spreadsheet uploaded for import"),
         "registry.import.mapping": _("Import columns mapped"),
         "registry.import.run": _("Spreadsheet imported"),
+        "registry.import.cancel": _("Import cancelled"),
+        "registry.import.recover": _("Stopped import rolled back"),
         "registry.organisation.import_create": _("Organisation created by an import"),
         "registry.organisation.import_update": _("Organisation updated by an import"),
         "registry.membership.import": _("Membership imported"),
@@ -45,6 +48,17 @@ audit.ACTION_LABELS.update(
 #: Files up to this size are checked and imported during the request; larger ones in
 #: the background, with a progress bar.
 SYNC_MAX_BYTES = 512 * 1024
+#: A job checking or importing without a heartbeat for this long has stopped (its
+#: worker or web server was killed); setting ``HTXSO_IMPORT_STALE_SECONDS``.
+STALE_SECONDS = 120
+ACTIVE = (ImportStatus.VALIDATING, ImportStatus.RUNNING)
+#: Statuses from which the columns can be chosen (again) and the rows checked.
+MAPPABLE = (
+    ImportStatus.MAPPING,
+    ImportStatus.PREVIEW,
+    ImportStatus.FAILED,
+    ImportStatus.CANCELLED,
+)
 ORGANISATION_KINDS = frozenset({ImportKind.MEMBERS, ImportKind.WORKERS, ImportKind.ANNUAL_FIGURES})
 
 
@@ -98,13 +112,18 @@ def import_upload(*, actor, upload, kind: str, province=None, organisation=None)
         job.file.save(f"{digest.hexdigest()[:16]}{_suffix(head)}", upload, save=False)
         try:
             _read_structure(job, sheet="")
-        except reading.FileRejected as exc:
-            job.file.delete(save=False)
-            raise ValidationError(str(exc), code=exc.code) from None
-        job.save()
-        audit.record(
-            actor=actor, action="registry.import.upload", instance=job, after=_summary(job)
-        )
+            job.save()
+            audit.record(
+                actor=actor, action="registry.import.upload", instance=job, after=_summary(job)
+            )
+        except BaseException as exc:  # refused or failed: nothing stays in storage
+            try:
+                job.file.delete(save=False)
+            except Exception:
+                logger.exception("Could not delete the refused upload %s", job.file.name)
+            if isinstance(exc, reading.FileRejected):
+                raise ValidationError(str(exc), code=exc.code) from None
+            raise
     return job
 
 
@@ -158,7 +177,7 @@ def _read_structure(job: ImportJob, *, sheet: str) -> None:
 
 
 def import_choose_sheet(*, actor, job: ImportJob, sheet: str) -> ImportJob:
-    _require_status(job, ImportStatus.MAPPING, ImportStatus.PREVIEW, ImportStatus.FAILED)
+    _require_status(job, *MAPPABLE)
     names = [s["name"] for s in job.report.get("sheets", [])]
     if sheet not in names:
         raise ValidationError(_("Choose one of the sheets of the file."), code="sheet")
@@ -181,9 +200,9 @@ def _require_status(job: ImportJob, *allowed: str) -> None:
 
 def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
     """Save the mapping (for next time too) and check every row."""
-    _require_status(job, ImportStatus.MAPPING, ImportStatus.PREVIEW, ImportStatus.FAILED)
+    _require_status(job, *MAPPABLE)
     headers = job.report.get("headers", [])
-    specs = {f.key: f for f in fields_for(job.kind)}
+    specs = {f.key: f for f in fields_for(job.kind, headers)}
     clean: dict[str, int] = {}
     for key, col in mapping.items():
         if key not in specs or not 0 <= int(col) < len(headers):
@@ -214,6 +233,11 @@ def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, int]) -> Imp
         job.mapping = clean
         job.status = ImportStatus.VALIDATING
         job.processed_rows = 0
+        job.heartbeat_at = timezone.now()
+        job.cancel_requested = False
+        job.task_id = ""
+        job.error_message = ""
+        job.report.pop("step", None)  # the counts are those of the earlier mapping
         job.save()
         audit.record(actor=actor, action="registry.import.mapping", instance=job, after=clean)
     _dispatch(job, "validate")
@@ -222,7 +246,11 @@ def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, int]) -> Imp
 
 
 def import_start(*, actor, job: ImportJob, mode: str) -> ImportJob:
-    _require_status(job, ImportStatus.PREVIEW)
+    """Import a checked job — or start again one that failed, stopped or was cancelled
+    after its rows were checked (:func:`can_restart`)."""
+    _require_status(job, ImportStatus.PREVIEW, ImportStatus.FAILED, ImportStatus.CANCELLED)
+    if job.status != ImportStatus.PREVIEW and not can_restart(job):
+        _require_status(job, ImportStatus.PREVIEW)
     if mode not in ImportJob.Mode.values:
         raise ValidationError(_("Choose how to import."), code="mode")
     if mode == ImportJob.Mode.ALL_OR_NOTHING and job.error_rows:
@@ -235,11 +263,63 @@ def import_start(*, actor, job: ImportJob, mode: str) -> ImportJob:
             params={"count": job.error_rows},
         )
     with transaction.atomic():
-        job.mode = mode
-        job.status = ImportStatus.RUNNING
-        job.processed_rows = 0
-        job.save(update_fields=["mode", "status", "processed_rows", "updated_at"])
+        # conditional: a second click (or a second tab) does not start it twice
+        started = ImportJob.objects.filter(pk=job.pk, status=job.status).update(
+            mode=mode,
+            status=ImportStatus.RUNNING,
+            processed_rows=0,
+            heartbeat_at=timezone.now(),
+            cancel_requested=False,
+            task_id="",
+            error_message="",
+            finished_at=None,
+            updated_at=timezone.now(),
+        )
+    if not started:
+        job.refresh_from_db()
+        _require_status(job, ImportStatus.PREVIEW)
     _dispatch(job, "execute")
+    job.refresh_from_db()
+    return job
+
+
+def can_restart(job: ImportJob) -> bool:
+    """A job that failed, stopped or was cancelled after its rows were checked can be
+    imported again from its page (nothing of the earlier attempt is left)."""
+    return (
+        job.status in (ImportStatus.FAILED, ImportStatus.CANCELLED)
+        and bool(job.report.get("step"))
+        and job.valid_rows > 0
+    )
+
+
+def import_cancel(*, actor, job: ImportJob) -> ImportJob:
+    """Ask the worker to stop a job being checked or imported: it stops after the batch
+    it is writing, takes back everything already written, and marks the job cancelled.
+    A job nobody is working on (still queued, or its worker gone) is ended here."""
+    if not can_import(actor, kind=job.kind, province=job.province, organisation=job.organisation):
+        raise PermissionDenied
+    job.refresh_from_db()
+    with transaction.atomic():
+        asked = ImportJob.objects.filter(
+            pk=job.pk, status__in=ACTIVE, cancel_requested=False
+        ).update(cancel_requested=True)
+        if not asked:
+            job.refresh_from_db()
+            _require_status(job, *ACTIVE)
+            raise ValidationError(_("This import is already being cancelled."), code="cancelling")
+        audit.record(
+            actor=actor,
+            action="registry.import.cancel",
+            instance=job,
+            before={"status": job.status},
+            after={"processed_rows": job.processed_rows},
+        )
+    job.refresh_from_db()
+    if _task_waiting(job):
+        _end_stopped(job.pk)
+    else:
+        import_recover_stale(job_ids=[job.pk], undo_now=False)
     job.refresh_from_db()
     return job
 
@@ -252,13 +332,21 @@ def _dispatch(job: ImportJob, step: str) -> None:
         return
     from ..tasks_import import process_import
 
-    process_import.enqueue(job_id=job.pk, step=step)
+    result = process_import.enqueue(job_id=job.pk, step=step)
+    ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(task_id=str(result.id)[:64])
 
 
 def sync_max_bytes() -> int:
     from django.conf import settings
 
     return int(getattr(settings, "HTXSO_IMPORT_SYNC_MAX_BYTES", SYNC_MAX_BYTES))
+
+
+def stale_seconds() -> int:
+    """A job checking or importing whose heartbeat is older than this has stopped."""
+    from django.conf import settings
+
+    return int(getattr(settings, "HTXSO_IMPORT_STALE_SECONDS", STALE_SECONDS))
 
 
 def _context(job: ImportJob) -> engine.Context:
@@ -274,13 +362,33 @@ def _context(job: ImportJob) -> engine.Context:
     )
 
 
-def process(job_id: int, step: str) -> None:
-    """Check (``validate``) or import (``execute``) a job; run in the request for small
-    files, in the background task for large ones.  Never raises: a failure is stored
-    on the job."""
+def _language(job: ImportJob) -> str:
+    return getattr(job.created_by, "preferred_language", "") or "vi"
+
+
+def process(job_id: int, step: str, *, recover_others: bool = False) -> None:
+    """Check (``validate``) or import (``execute``) a job, or finish taking back a
+    stopped one (``undo``); run in the request for small files, in the background task
+    for large ones (which first rolls back other jobs that stopped unexpectedly:
+    ``recover_others``).  Never raises: a failure is stored on the job."""
     job = ImportJob.objects.select_related("province", "organisation", "created_by").get(pk=job_id)
-    language = getattr(job.created_by, "preferred_language", "") or "vi"
-    with translation.override(language):
+    if step == "undo":
+        undo.undo_job(job.pk)
+        return
+    expected = ImportStatus.RUNNING if step == "execute" else ImportStatus.VALIDATING
+    if job.status != expected:  # a task left over from an earlier attempt
+        logger.info("import %s: step %s skipped, the job is %s", job.pk, step, job.status)
+        return
+    if job.cancel_requested:
+        _end_stopped(job.pk)
+        return
+    ImportJob.objects.filter(pk=job.pk, status=expected).update(heartbeat_at=timezone.now())
+    if recover_others:
+        try:
+            import_recover_stale(exclude=job.pk)
+        except Exception:  # never keeps this job from running
+            logger.exception("import: recovery of stopped jobs failed")
+    with translation.override(_language(job)):
         try:
             _process(job, step)
         except Exception as exc:  # the job records the failure; the page shows it
@@ -291,19 +399,36 @@ def process(job_id: int, step: str) -> None:
                 message = str(
                     _("The import failed unexpectedly; nothing was saved. Please try again.")
                 )
-            ImportJob.objects.filter(pk=job.pk).update(
-                status=ImportStatus.FAILED, error_message=message, finished_at=timezone.now()
+            try:  # the engine undid what it wrote; finish it if that was cut short
+                undo.undo_job(job.pk)
+            except Exception:  # the stale-job recovery finishes it
+                logger.exception("import %s: undo failed", job.pk)
+            undo.with_lock_retry(
+                lambda: ImportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+                    status=ImportStatus.FAILED, error_message=message, finished_at=timezone.now()
+                )
             )
 
 
-def _progress(job_id: int):
-    from django.core.cache import cache
+def _progress(job_id: int, status: str):
+    """Record the rows done and the heartbeat (with an import, in each batch's own
+    transaction); stop when the job was cancelled or taken over by the recovery."""
 
     def report_progress(done: int) -> None:
-        cache.set(f"import-progress-{job_id}", done, 3600)
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
+        alive = ImportJob.objects.filter(pk=job_id, status=status, cancel_requested=False).update(
+            processed_rows=done, heartbeat_at=timezone.now()
+        )
+        if not alive:
+            raise engine.Stopped
 
     return report_progress
+
+
+def _heartbeat(job_id: int):
+    def beat() -> None:
+        ImportJob.objects.filter(pk=job_id, status__in=ACTIVE).update(heartbeat_at=timezone.now())
+
+    return beat
 
 
 def _process(job: ImportJob, step: str) -> None:
@@ -316,38 +441,70 @@ def _process(job: ImportJob, step: str) -> None:
     )
     ctx = _context(job)
     commit = step == "execute"
-    summary = engine.run(
-        source, job.sheet_name, header, ctx, commit=commit, progress=_progress(job.pk)
-    )
-    counts = summary.counts()
-    title = f"{job.original_name} — {job.get_kind_display()}"
-    data = report.build_xlsx(
-        summary.outcomes,
-        counts=counts,
-        preview=not commit,
-        title=title,
-        rolled_back=summary.rolled_back,
-    )
-    name = default_storage.save(f"imports/reports/job-{job.pk}-{step}.xlsx", ContentFile(data))
-    job.refresh_from_db()
-    old = job.report.get("report_file")
-    job.report = {
-        **job.report,
-        "report_file": name,
-        "problems": report.problem_rows(summary),
-        "encodings": {str(k): v for k, v in (ctx.encodings or {}).items()},
-        "rolled_back": summary.rolled_back,
-        "step": step,
-    }
-    job.total_rows = summary.total
-    job.processed_rows = summary.total
-    job.valid_rows = summary.valid
-    job.error_rows = summary.errors
-    job.created_count = summary.created
-    job.updated_count = summary.updated
-    job.unchanged_count = summary.unchanged
-    job.skipped_count = summary.skipped
+    expected = ImportStatus.RUNNING if commit else ImportStatus.VALIDATING
     if commit:
+        ctx.journal = undo.JobJournal(job.pk)
+        ctx.on_undo_step = _heartbeat(job.pk)
+        undo.undo_job(job.pk, on_step=ctx.on_undo_step)  # left by an earlier attempt
+    try:
+        summary = engine.run(
+            source, job.sheet_name, header, ctx, commit=commit, progress=_progress(job.pk, expected)
+        )
+    except engine.Stopped:  # while checking (an import undoes and returns)
+        summary = None
+    if summary is None or summary.stopped:
+        _end_stopped(job.pk)
+        return
+    if commit:
+        # the data is final: the job says so in the transaction that drops the undo log
+        if not undo.with_lock_retry(lambda: _save_outcome(job, summary, ctx, step, expected)):
+            undo.undo_job(job.pk, on_step=ctx.on_undo_step)
+            _end_stopped(job.pk)
+            return
+        _write_report(job, summary, step=step)
+        return
+    try:
+        _progress(job.pk, expected)(summary.total)
+    except engine.Stopped:
+        _end_stopped(job.pk)
+        return
+    _write_report(job, summary, step=step)
+    if not undo.with_lock_retry(lambda: _save_outcome(job, summary, ctx, step, expected)):
+        _end_stopped(job.pk)
+
+
+def _save_outcome(job: ImportJob, summary, ctx, step: str, expected: str) -> bool:
+    """Store the counts and the new status — unless the job was cancelled or taken over
+    meanwhile (then ``False``)."""
+    commit = step == "execute"
+    counts = summary.counts()
+    with transaction.atomic():
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if current.status != expected or current.cancel_requested:
+            return False
+        job.refresh_from_db()
+        job.report = {
+            **job.report,
+            "problems": report.problem_rows(summary),
+            "encodings": {str(k): v for k, v in (ctx.encodings or {}).items()},
+            # column → {"tcvn3"/"vni": cells converted}: shown with the preview
+            "conversions": summary.conversions,
+            "rolled_back": summary.rolled_back,
+            "step": step,
+        }
+        job.total_rows = summary.total
+        job.processed_rows = summary.total
+        job.valid_rows = summary.valid
+        job.error_rows = summary.errors
+        job.created_count = summary.created
+        job.updated_count = summary.updated
+        job.unchanged_count = summary.unchanged
+        job.skipped_count = summary.skipped
+        job.heartbeat_at = timezone.now()
+        if not commit:
+            job.status = ImportStatus.PREVIEW
+            job.save()
+            return True
         job.status = ImportStatus.FAILED if summary.rolled_back else ImportStatus.DONE
         job.error_message = (
             str(_("Rows with errors were found: nothing was imported."))
@@ -355,19 +512,153 @@ def _process(job: ImportJob, step: str) -> None:
             else ""
         )
         job.finished_at = timezone.now()
-        with transaction.atomic():
-            job.save()
-            audit.record(
-                actor=job.created_by,
-                action="registry.import.run",
-                instance=job,
-                after={**counts, "mode": job.mode, "file_sha256": job.file_sha256},
-            )
-    else:
-        job.status = ImportStatus.PREVIEW
         job.save()
+        ctx.journal.discard()
+        audit.record(
+            actor=job.created_by,
+            action="registry.import.run",
+            instance=job,
+            after={**counts, "mode": job.mode, "file_sha256": job.file_sha256},
+        )
+    return True
+
+
+def _write_report(job: ImportJob, summary, *, step: str) -> None:
+    """The xlsx of every row with its outcome, replacing the job's last one."""
+    commit = step == "execute"
+    title = f"{job.original_name} — {job.get_kind_display()}"
+    data = report.build_xlsx(
+        summary.outcomes,
+        counts=summary.counts(),
+        preview=not commit,
+        title=title,
+        rolled_back=summary.rolled_back,
+    )
+    # private and unguessable: the report lists members' rows (issue 10)
+    name = private_storage().save(
+        unguessable_name("imports/reports/", suffix=".xlsx"), ContentFile(data)
+    )
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        old = job.report.get("report_file")
+        job.report = {**job.report, "report_file": name}
+        job.save(update_fields=["report", "updated_at"])
     if old and old != name:
-        default_storage.delete(old)
+        private_storage().delete(old)
+
+
+def _end_stopped(job_id: int) -> None:
+    """A cancelled job whose writes are undone: mark it so (a job the recovery took
+    over already says why it stopped)."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    with translation.override(_language(job)):
+        message = str(_("The import was cancelled; nothing was imported."))
+    ImportJob.objects.filter(pk=job_id, status__in=ACTIVE, cancel_requested=True).update(
+        status=ImportStatus.CANCELLED, error_message=message, finished_at=timezone.now()
+    )
+
+
+def _task_waiting(job: ImportJob) -> bool:
+    """Is the job's background task still queued (behind another import)?  Such a job
+    has no heartbeat yet and has not stopped."""
+    if not job.task_id:
+        return False
+    from django_tasks.base import TaskResultStatus
+
+    from ..tasks_import import process_import
+
+    try:
+        return process_import.get_result(job.task_id).status == TaskResultStatus.READY
+    except Exception:  # a backend that keeps no results, or a result pruned since
+        return False
+
+
+def stale_jobs(*, job_ids=None, exclude=None):
+    """Jobs checking or importing whose heartbeat (or last change, before any) is older
+    than :func:`stale_seconds`."""
+    from django.db.models import Q
+
+    cutoff = timezone.now() - timedelta(seconds=stale_seconds())
+    jobs = ImportJob.objects.filter(status__in=ACTIVE).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated_at__lt=cutoff)
+    )
+    if job_ids is not None:
+        jobs = jobs.filter(pk__in=job_ids)
+    if exclude is not None:
+        jobs = jobs.exclude(pk=exclude)
+    return jobs.select_related("created_by")
+
+
+def import_recover_stale(*, job_ids=None, exclude=None, undo_now: bool = True) -> list[int]:
+    """Find jobs that stopped unexpectedly (worker or web server killed), take back what
+    they wrote and mark them failed (cancelled when a cancel was asked), so the officer
+    can start them again.  Run when an import page is viewed, by each import task
+    before its own work, and by ``manage.py import_recover`` (cron).  A job taken over
+    is claimed by a conditional update on its heartbeat, so a worker that is only slow
+    is never rolled back under its feet: it finds the job gone at its next batch.
+
+    With ``undo_now=False`` (a page view) a large undo is left to the background task.
+    Also finishes the undo of jobs whose undo was cut short."""
+    recovered = []
+    for job in stale_jobs(job_ids=job_ids, exclude=exclude):
+        if _task_waiting(job):
+            continue
+        with translation.override(_language(job)):
+            if job.cancel_requested:
+                status = ImportStatus.CANCELLED
+                message = str(_("The import was cancelled; nothing was imported."))
+            elif job.status == ImportStatus.VALIDATING:
+                status = ImportStatus.FAILED
+                message = str(
+                    _(
+                        "The check of the rows stopped unexpectedly; nothing was imported."
+                        " You can start it again."
+                    )
+                )
+            else:
+                status = ImportStatus.FAILED
+                message = str(
+                    _(
+                        "The import stopped unexpectedly; nothing was imported."
+                        " You can start it again."
+                    )
+                )
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(
+                pk=job.pk, status=job.status, heartbeat_at=job.heartbeat_at
+            ).update(
+                status=status,
+                error_message=message,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+            )
+            if not claimed:
+                continue  # it moved on meanwhile: alive
+            audit.record(
+                actor=None,
+                action="registry.import.recover",
+                instance=job,
+                before={
+                    "status": job.status,
+                    "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
+                },
+                after={"status": status, "processed_rows": job.processed_rows},
+            )
+        logger.warning("import %s stopped unexpectedly (%s): rolled back", job.pk, job.status)
+        recovered.append(job.pk)
+    pending = ImportJob.objects.exclude(status__in=ACTIVE).filter(undo_entries__isnull=False)
+    if job_ids is not None:
+        pending = pending.filter(pk__in=job_ids)
+    if exclude is not None:
+        pending = pending.exclude(pk=exclude)
+    for job in pending.distinct():
+        if undo_now or job.file_size <= sync_max_bytes():
+            undo.undo_job(job.pk)
+        else:
+            from ..tasks_import import process_import
+
+            process_import.enqueue(job_id=job.pk, step="undo")
+    return recovered
 
 
 def _summary(job: ImportJob) -> dict:

@@ -3,7 +3,7 @@ events with their hash-chained ledger, and anti-counterfeit stamps."""
 
 from .events import DailyRoot, Event, EventKind, EventLot, LedgerRow, Lot, LotEdge, LotKind, LotPlot
 from .master import Facility, Plot, TradeItem
-from .stamps import Stamp, StampBatch, StampScan
+from .stamps import Stamp, StampBatch, StampReport, StampScan
 
 __all__ = [
     "DailyRoot",
@@ -19,6 +19,7 @@ __all__ = [
     "Plot",
     "Stamp",
     "StampBatch",
+    "StampReport",
     "StampScan",
     "TradeItem",
 ]

@@ -101,3 +101,69 @@ class StampScan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stamp_id} @ {self.scanned_at:%Y-%m-%d %H:%M}"
+
+
+class StampReport(models.Model):
+    """A consumer's report from a stamp check that failed or warned: what happened and
+    where the product was bought.  The cooperative whose barcode the package carries
+    and its province see it beside the suspicious checks.  Text is stored as typed
+    (plain text, escaped when shown)."""
+
+    class Status(models.TextChoices):
+        NOT_GENUINE = "not_genuine", _("not genuine")
+        NOT_ACTIVE = "not_active", _("not activated")
+        WARNING = "warning", _("checked many times")
+        GENUINE = "genuine", _("genuine")
+
+    scope_province_path = "province"
+    scope_organisation_path = "organisation"
+    # a cooperative member has no business with consumers' phone numbers
+    scope_members_see_organisation = False
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stamp_reports",
+        verbose_name=_("organisation"),
+    )
+    province = models.ForeignKey(
+        "geo.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stamp_reports",
+        verbose_name=_("province"),
+    )
+    stamp = models.ForeignKey(
+        Stamp, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    gtin = models.CharField(_("barcode number (GTIN)"), max_length=14)
+    serial = models.CharField(_("serial"), max_length=40)
+    status = models.CharField(_("stamp check"), max_length=12, choices=Status.choices)
+    what_happened = models.TextField(_("what happened"), max_length=1000)
+    where_bought = models.CharField(_("where it was bought"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stamp report")
+        verbose_name_plural = _("stamp reports")
+        indexes = [
+            models.Index(fields=["organisation", "-created_at"], name="trace_report_org"),
+            models.Index(fields=["province", "-created_at"], name="trace_report_province"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["not_genuine", "not_active", "warning", "genuine"]),
+                name="trace_stamp_report_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gtin}/{self.serial} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -106,9 +106,13 @@ def _rough(value, limit: int) -> Decimal | None:
     return Decimal(str(round(number, 1)))
 
 
-def stamp_check(*, gtin: str, serial: str, lat=None, lon=None, network: str = "") -> StampCheck:
+def stamp_check(
+    *, gtin: str, serial: str, lat=None, lon=None, network: str = "", record: bool = True
+) -> StampCheck:
     """Check one stamp and record the scan.  A malformed serial is refused without
-    touching the database (guessing is hopeless and cheap to reject)."""
+    touching the database (guessing is hopeless and cheap to reject).  With
+    ``record=False`` (the cooperative or its officers looking at their own stamp) the
+    answer is the same but nothing is counted."""
     if not well_formed(serial, key=stamp_key()):
         return StampCheck("not_genuine", reason="malformed")
     stamp = (
@@ -121,6 +125,16 @@ def stamp_check(*, gtin: str, serial: str, lat=None, lon=None, network: str = ""
     batch = stamp.batch
     if batch.activated_at is None:
         return StampCheck("not_active", stamp=stamp, reason="not_active")
+    if not record:
+        return StampCheck(
+            "warning" if stamp.suspicious else "genuine",
+            stamp=stamp,
+            lot=batch.lot,
+            first_scanned_at=stamp.first_scanned_at,
+            scan_count=stamp.scan_count,
+            reason="earlier_warning" if stamp.suspicious else "",
+            first_place=_first_place(stamp),
+        )
     now = timezone.now()
     lat_r, lon_r = _rough(lat, 90), _rough(lon, 180)
     located = lat_r is not None and lon_r is not None
@@ -173,12 +187,7 @@ def stamp_check(*, gtin: str, serial: str, lat=None, lon=None, network: str = ""
         if updates:
             Stamp.objects.filter(pk=stamp.pk).update(**updates)
     stamp.refresh_from_db(fields=["scan_count", "first_scanned_at", "suspicious"])
-    first_place = (
-        StampScan.objects.filter(stamp=stamp, lat__isnull=False)
-        .order_by("scanned_at")
-        .values_list("lat", "lon")
-        .first()
-    )
+    first_place = _first_place(stamp)
     return StampCheck(
         "warning" if (reason or stamp.suspicious) else "genuine",
         stamp=stamp,
@@ -188,4 +197,13 @@ def stamp_check(*, gtin: str, serial: str, lat=None, lon=None, network: str = ""
         reason=reason or ("earlier_warning" if stamp.suspicious else ""),
         first_place=first_place,
         located=located,
+    )
+
+
+def _first_place(stamp: Stamp) -> tuple | None:
+    return (
+        StampScan.objects.filter(stamp=stamp, lat__isnull=False)
+        .order_by("scanned_at")
+        .values_list("lat", "lon")
+        .first()
     )

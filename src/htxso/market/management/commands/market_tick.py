@@ -1,8 +1,13 @@
-"""Enqueue the market's periodic tasks: expire unpaid orders, remind sellers."""
+"""Enqueue the market's periodic tasks: expire unpaid orders, remind sellers, delete
+photos left on unsaved product forms."""
 
 from django.core.management.base import BaseCommand
 
-from htxso.market.tasks import expire_unpaid_orders, remind_unconfirmed_orders
+from htxso.market.tasks import (
+    expire_held_photos,
+    expire_unpaid_orders,
+    remind_unconfirmed_orders,
+)
 
 
 class Command(BaseCommand):
@@ -11,4 +16,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         expire_unpaid_orders.enqueue()
         remind_unconfirmed_orders.enqueue()
+        expire_held_photos.enqueue()
         self.stdout.write("market: tasks enqueued")

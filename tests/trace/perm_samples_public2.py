@@ -1,0 +1,6 @@
+"""Permission-test samples of the stamp report (see tests/test_permissions.py)."""
+
+from __future__ import annotations
+
+#: Consumers POST their report; a GET answers 405 for everybody.
+POST_ONLY = {"trace:stamp_report"}
