@@ -161,3 +161,16 @@ def _restore_migration_data() -> None:
     if not Category.objects.exists():
         categories = importlib.import_module("htxso.market.migrations.0002_seed_categories")
         categories.seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language.  A request of a user whose saved
+    language is English activates English for the thread (as Django does for a
+    request), and without this the next test in the same worker would run in it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -188,3 +188,13 @@ def test_a_new_check_replaces_the_report_file(checked_job, client, world, settin
     assert new != old
     private = Path(settings.PRIVATE_MEDIA_ROOT)
     assert (private / new).is_file() and not (private / old).exists()
+
+
+def test_the_import_page_links_the_upload_only_for_who_may_have_it(checked_job, client, world):
+    page = reverse("registry:import_detail", args=[checked_job.pk])
+    link = reverse("registry:import_file", args=[checked_job.pk])
+    for key, shown in (("officer_b", True), ("vca", True), ("viewer_b", False)):
+        _login(client, world, key)
+        response = client.get(page)
+        assert response.status_code == 200, key
+        assert (link in response.content.decode()) is shown, key

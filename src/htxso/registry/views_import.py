@@ -243,6 +243,10 @@ def import_detail(request, pk: int):
         "converted_count": len(converted),
         "modes": ImportJob.Mode.choices,
         "has_report": bool(job.report.get("report_file")),
+        # the same rule as import_file_download: the uploader and national staff
+        "may_download_file": editable
+        and bool(job.file)
+        and (job.created_by_id == request.user.pk or get_scope(request.user).national_edit),
     }
     return render(request, "registry/import/detail.html", context)
 
