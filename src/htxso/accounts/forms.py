@@ -49,19 +49,27 @@ class LimitedPasswordResetForm(PasswordResetForm):
         super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
-class OtpCodeForm(forms.Form):
-    code = forms.RegexField(
-        label=_("6-digit code from your authenticator app"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=12,
-        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
-        ),
-    )
+class OtpCodeField(forms.RegexField):
+    """Six digits from an authenticator app; spaces around them are dropped."""
 
-    def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip()
+    def __init__(self, *, label, autocomplete: str = "one-time-code", **kwargs):
+        super().__init__(
+            label=label,
+            regex=r"^\s*\d{6}\s*$",
+            max_length=12,
+            error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
+            widget=forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": autocomplete, "pattern": r"\d{6}"}
+            ),
+            **kwargs,
+        )
+
+    def clean(self, value):
+        return super().clean(value).strip()
+
+
+class OtpCodeForm(forms.Form):
+    code = OtpCodeField(label=_("6-digit code from your authenticator app"))
 
 
 class TwoFactorProofForm(forms.Form):
@@ -74,35 +82,15 @@ class TwoFactorProofForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    current_code = forms.RegexField(
-        label=_("6-digit code from the app you use now"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=12,
-        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": r"\d{6}"}
-        ),
+    current_code = OtpCodeField(
+        label=_("6-digit code from the app you use now"), autocomplete="off"
     )
-
-    def clean_current_code(self) -> str:
-        return self.cleaned_data["current_code"].strip()
 
 
 class TwoFactorReplaceForm(TwoFactorProofForm):
     """Replacing the authenticator app: the proof, and a code from the new app."""
 
-    code = forms.RegexField(
-        label=_("6-digit code from the new app"),
-        regex=r"^\s*\d{6}\s*$",
-        max_length=12,
-        error_messages={"invalid": _("Enter the 6 digits shown in your authenticator app.")},
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": r"\d{6}"}
-        ),
-    )
-
-    def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip()
+    code = OtpCodeField(label=_("6-digit code from the new app"))
 
 
 class ApiTokenForm(forms.Form):

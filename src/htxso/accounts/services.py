@@ -187,14 +187,12 @@ def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
         )
     if not device.verify_token(token):
         return False
-    with transaction.atomic():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-        audit.record(actor=actor, action="two_factor.enable", instance=device.user)
-        _security_notice(
-            device.user, gettext_lazy("Two-factor sign-in was turned on for your account.")
-        )
+    _make_only_device(
+        actor=actor,
+        device=device,
+        action="two_factor.enable",
+        notice=gettext_lazy("Two-factor sign-in was turned on for your account."),
+    )
     return True
 
 
@@ -215,19 +213,27 @@ def two_factor_replace(*, actor, device: TOTPDevice, token: str) -> bool:
         )
     if not device.verify_token(token):
         return False
+    _make_only_device(
+        actor=actor,
+        device=device,
+        action="two_factor.replace",
+        notice=gettext_lazy(
+            "The authenticator app for two-factor sign-in on your account was replaced "
+            "by a new one. Codes from the old app no longer work."
+        ),
+    )
+    return True
+
+
+def _make_only_device(*, actor, device: TOTPDevice, action: str, notice) -> None:
+    """Confirm ``device`` and delete the user's others, with the audit row and the
+    e-mail to the owner, in one transaction."""
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-        audit.record(actor=actor, action="two_factor.replace", instance=user)
-        _security_notice(
-            user,
-            gettext_lazy(
-                "The authenticator app for two-factor sign-in on your account was replaced "
-                "by a new one. Codes from the old app no longer work."
-            ),
-        )
-    return True
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        audit.record(actor=actor, action=action, instance=device.user)
+        _security_notice(device.user, notice)
 
 
 def two_factor_disable(*, actor, user: User) -> None:

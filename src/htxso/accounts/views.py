@@ -158,28 +158,23 @@ def two_factor_setup(request):
 
 
 def _confirm_device(request, form, device) -> bool:
-    throttled = _throttle_error(device)
-    if throttled:
-        form.add_error("code", throttled)
-        return False
-    if services.two_factor_confirm(
-        actor=request.user, device=device, token=form.cleaned_data["code"]
-    ):
-        return True
-    form.add_error("code", _("That code is wrong or has expired. Try the current code."))
-    return False
+    return _new_device_code(request, form, device, services.two_factor_confirm)
 
 
 def _replace_device(request, form, device) -> bool:
     if not _two_factor_proof(request, form):
         return False
+    return _new_device_code(request, form, device, services.two_factor_replace)
+
+
+def _new_device_code(request, form, device, service) -> bool:
+    """Check the new device's code with ``service`` (confirm or replace), unless wrong
+    codes have slowed the device down; adds the error to the form."""
     throttled = _throttle_error(device)
     if throttled:
         form.add_error("code", throttled)
         return False
-    if services.two_factor_replace(
-        actor=request.user, device=device, token=form.cleaned_data["code"]
-    ):
+    if service(actor=request.user, device=device, token=form.cleaned_data["code"]):
         return True
     form.add_error("code", _("That code is wrong or has expired. Try the current code."))
     return False
