@@ -129,12 +129,19 @@ def _reference_data(request, django_db_blocker):
     it: put the reference data back, committed, before any database test starts."""
     if _uses_db(request):
         with django_db_blocker.unblock():
-            from htxso.geo.models import Province
-
-            if not Province.objects.exists():
-                call_command("load_units", verbosity=0)
-            _restore_migration_data()
+            ensure_reference_data()
     yield
+
+
+def ensure_reference_data() -> None:
+    """Put back the units and the rows of data migrations when a flush emptied them.
+    Module- or session-scoped fixtures that write to the database run before
+    ``_reference_data`` and call this themselves."""
+    from htxso.geo.models import Province
+
+    if not Province.objects.exists():
+        call_command("load_units", verbosity=0)
+    _restore_migration_data()
 
 
 def _restore_migration_data() -> None:

@@ -61,7 +61,7 @@ def test_officer_imports_the_province_spreadsheet(
     assert_no_horizontal_overflow(page)
     shot(page, f"import-result-{width}")
     with page.expect_download() as info:
-        page.locator("a[download]").click()
+        page.locator(".imp-download a.btn[download]").click()  # the report, not the upload
     data = info.value.path().read_bytes()
     rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
     assert len(rows) == 13  # header + every input row

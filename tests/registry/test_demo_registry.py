@@ -25,6 +25,8 @@ from htxso.registry.models import (
     Worker,
 )
 
+from ..conftest import ensure_reference_data
+
 REFERENCE = dt.date(2025, 12, 31)
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -44,6 +46,9 @@ MODELS = [
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
+        # runs before the per-test fixtures: a transactional test of another file on
+        # this worker may have flushed the categories and units the demo needs
+        ensure_reference_data()
         call_command("seed_demo", verbosity=0)
         counts = {m.__name__: m.objects.count() for m in MODELS}
         call_command("seed_demo", verbosity=0)

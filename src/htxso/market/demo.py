@@ -154,6 +154,12 @@ def _products(ctx: DemoContext, store, code: str, index: int) -> int:
     from htxso.accounts.models import User
 
     actor = User.objects.get(username="vca.admin")
+    if not Category.objects.exists():  # the tree of data migration 0002 was emptied
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("htxso.market.migrations.0002_seed_categories").seed(apps, None)
     cats = {c.slug: c for c in Category.objects.all()}
     for n, (title, cat, unit, sizes, desc) in enumerate(rows):
         if store.kind == "household":
