@@ -22,6 +22,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from htxso.core.ratelimit import hit
+
 log = logging.getLogger("htxso.security")
 
 #: Set on a request whose sign-in was refused by these limits (seconds to wait).
@@ -62,16 +64,6 @@ def _window(minutes: float) -> tuple[int, int]:
 def _key(kind: str, value: str, start: int) -> str:
     digest = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:24]
     return f"htxso:limit:{kind}:{digest}:{start}"
-
-
-def _incr(key: str, timeout: int) -> int:
-    if cache.add(key, 1, timeout):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout)
-        return 1
 
 
 def _setting(name: str, default: float) -> float:
@@ -120,7 +112,7 @@ def sign_in_failed(request) -> None:
         return
     _start, length = _window(_setting("HTXSO_LOGIN_FAILURE_WINDOW_MINUTES", 15))
     for key, limit in _sign_in_counters(request):
-        if _incr(key, length) == limit:
+        if hit(key, length) == limit:
             log.warning("Sign-in failures reached the limit for a client address or network.")
 
 
@@ -175,5 +167,5 @@ def reset_mail_allowed(*, request, user) -> bool:
         log.warning("Password-reset mail not sent: limit reached for an account or address.")
         return False
     for key, _limit in counters:
-        _incr(key, length)
+        hit(key, length)
     return True

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
 from htxso.core.codes import CodeError, to_gtin14
+from htxso.core.ratelimit import hit
 
 from . import selectors
 from .forms_public import StampReportForm
@@ -136,16 +137,7 @@ def _network(request) -> str:
 def _rate_limited(
     network: str, *, what: str = "stamp", rate: int = STAMP_RATE, window: int = STAMP_WINDOW
 ) -> bool:
-    key = f"trace:{what}-rate:{network}"
-    added = cache.add(key, 1, window)
-    if added:
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        return False
-    return count > rate
+    return hit(f"trace:{what}-rate:{network}", window) > rate
 
 
 def _report_context(gtin14: str, serial: str, *, form=None, item=None) -> dict:
