@@ -46,7 +46,7 @@ test: install-test messages browser-deps lint pytest ## lint + the whole suite, 
 browser-deps: ## Debian's Chromium for the Playwright tests (never `playwright install`)
 	@bash scripts/ensure-system-packages chromium
 
-lint: install-test
+lint: install-test ## ruff, Django checks, import layers (.importlinter), mypy, explicit actors
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	HTXSO_TESTING=1 $(PY) -m htxso check --fail-level WARNING
@@ -54,6 +54,10 @@ lint: install-test
 	HTXSO_ENV=production SECRET_KEY=$$(python3 -c 'import secrets;print(secrets.token_urlsafe(60))') \
 	  ALLOWED_HOSTS=htxso.example.vn SITE_URL=https://htxso.example.vn DEBUG=0 \
 	  $(PY) -m htxso check --deploy --fail-level WARNING
+	$(BIN)/lint-imports --no-cache
+	HTXSO_TESTING=1 $(BIN)/mypy
+	$(PY) scripts/check_actors.py
+	$(PY) scripts/check_rules.py
 
 pytest: install-test messages
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)

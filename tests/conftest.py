@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.management import call_command
 
+from htxso.core.actors import OPERATOR
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -69,7 +71,7 @@ def build_world() -> World:
 
     def make(key, role=None, **where):
         user = services.user_create(
-            actor=None,
+            actor=OPERATOR,
             username=f"u_{key}",
             password="Mat-khau-rat-dai-2026",
             validate=False,
@@ -77,7 +79,7 @@ def build_world() -> World:
             email=f"{key}@example.vn",
         )
         if role:
-            services.role_assign(actor=None, user=user, role=role, **where)
+            services.role_assign(actor=OPERATOR, user=user, role=role, **where)
         w.users[key] = user
         return user
 

@@ -110,3 +110,83 @@ def test_static_assets_are_local(client, db):
 
     for url in re.findall(r'(?:src|href)="([^"]+)"', body):
         assert not url.startswith(("http://", "https://", "//")), url
+
+
+#: The most queries each role's home page may run (session, user, 2FA devices and role
+#: assignments included: the four every signed-in page pays).  What each page adds:
+#: VCA one grouped count by province (the national figures are its sum), the unread
+#: notifications and the calls; a provincial officer or viewer the province's counts,
+#: its latest organisations, the notifications, the calls' province limits and the
+#: calls; a manager or member the notifications and the programme card's four reads.
+HOME_QUERIES = {
+    "anon": 0,
+    "vca": 7,
+    "officer_a": 9,
+    "officer_b": 9,
+    "viewer_a": 9,
+    "viewer_b": 9,
+    "manager_a1": 9,
+    "manager_b1": 9,
+    "member_a1": 9,
+    "trainer": 4,
+    "buyer": 4,
+    "norole": 4,
+}
+
+
+@pytest.mark.parametrize("key", USER_KEYS)
+def test_home_page_query_count_per_role(client, world, key, django_assert_max_num_queries):
+    assert set(HOME_QUERIES) == set(USER_KEYS)
+    if key != "anon":
+        client.force_login(world.users[key])
+    client.get("/")  # a first visit may fill caches (fragments, the scope of the session)
+    with django_assert_max_num_queries(HOME_QUERIES[key]):
+        assert client.get("/").status_code == 200
+
+
+def test_home_counts_match_the_registry(client, world):
+    """The grouped counts behind the national and provincial figures add up to the same
+    numbers as counting each kind and status directly."""
+    from django.db.models import Count, Q
+
+    from htxso.registry import selectors
+    from htxso.registry.models import Organisation
+
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                kind="union", name="Liên hiệp HTX Cao Bằng", tax_code="0100109106", province_id="04"
+            ),
+            Organisation(
+                kind="group", name="Tổ hợp tác giải thể", province_id="66", status="dissolved"
+            ),
+        ]
+    )
+
+    def direct(qs):
+        return qs.aggregate(
+            total=Count("id"),
+            cooperatives=Count("id", filter=Q(kind="cooperative")),
+            groups=Count("id", filter=Q(kind="group")),
+            unions=Count("id", filter=Q(kind="union")),
+            active=Count("id", filter=Q(status="active")),
+        )
+
+    vca, officer = world.users["vca"], world.users["officer_a"]
+    rows = selectors.organisation_counts_by_province(user=vca)
+    assert [r["province_id"] for r in rows] == ["04", "66"]
+    for row in rows:
+        expected = direct(Organisation.objects.filter(province_id=row["province_id"]))
+        assert {k: row[k] for k in expected} == expected
+    assert selectors.sum_counts(rows) == direct(Organisation.objects.all())
+    assert selectors.organisation_counts(user=vca) == direct(Organisation.objects.all())
+    assert selectors.organisation_counts(user=officer) == direct(
+        Organisation.objects.filter(province_id="04")
+    )
+    assert selectors.organisation_counts(user=world.users["buyer"]) == direct(
+        Organisation.objects.none()
+    )
+
+    client.force_login(vca)
+    body = client.get("/").content.decode()
+    assert '<a href="/to-chuc/?province=04">' in body and "?province=66" in body

@@ -1,4 +1,4 @@
-"""The one scoping mechanism: visible_to / editable_by / get_visible_or_404."""
+"""The one scoping mechanism: each model's policy (core.policy) — lists, one object, 404."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.http import Http404
 
 from htxso.core import audit
 from htxso.core.models import AuditEvent
-from htxso.core.scoping import get_editable_or_404, get_visible_or_404
+from htxso.core.policy import get_allowed_or_404
 from htxso.registry.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +34,9 @@ def test_visible_to_each_role(world):
         "norole": [],
     }
     for key, want in expected.items():
-        assert names(Organisation.objects.visible_to(world.users[key])) == want, key
-    assert names(Organisation.objects.visible_to(AnonymousUser())) == []
-    assert names(Organisation.objects.visible_to(None)) == []
+        assert names(Organisation.objects.allowed(world.users[key], "view")) == want, key
+    assert names(Organisation.objects.allowed(AnonymousUser(), "view")) == []
+    assert names(Organisation.objects.allowed(None, "view")) == []
 
 
 def test_editable_by_each_role(world):
@@ -49,34 +49,34 @@ def test_editable_by_each_role(world):
         "trainer": 0,
     }
     for key, count in expected.items():
-        assert Organisation.objects.editable_by(world.users[key]).count() == count, key
+        assert Organisation.objects.allowed(world.users[key], "change").count() == count, key
 
 
 def test_inactive_user_sees_nothing(world):
     user = world.users["vca"]
     user.is_active = False
-    assert Organisation.objects.visible_to(user).count() == 0
+    assert Organisation.objects.allowed(user, "view").count() == 0
 
 
 def test_get_visible_or_404_hides_other_provinces(world):
     b1 = world.orgs["b1"]
-    assert get_visible_or_404(Organisation, world.users["officer_b"], pk=b1.pk) == b1
+    assert get_allowed_or_404(Organisation, world.users["officer_b"], "view", pk=b1.pk) == b1
     for key in ("officer_a", "viewer_a", "manager_a1", "buyer"):
         with pytest.raises(Http404):
-            get_visible_or_404(Organisation, world.users[key], pk=b1.pk)
+            get_allowed_or_404(Organisation, world.users[key], "view", pk=b1.pk)
     with pytest.raises(Http404):
-        get_visible_or_404(Organisation, world.users["vca"], pk=987654321)
+        get_allowed_or_404(Organisation, world.users["vca"], "view", pk=987654321)
     with pytest.raises(Http404):
-        get_visible_or_404(Organisation, world.users["vca"], pk="not-a-number")
+        get_allowed_or_404(Organisation, world.users["vca"], "view", pk="not-a-number")
 
 
 def test_get_editable_or_404(world):
     a1 = world.orgs["a1"]
-    assert get_editable_or_404(Organisation, world.users["manager_a1"], pk=a1.pk) == a1
+    assert get_allowed_or_404(Organisation, world.users["manager_a1"], "change", pk=a1.pk) == a1
     with pytest.raises(PermissionDenied):
-        get_editable_or_404(Organisation, world.users["viewer_a"], pk=a1.pk)
+        get_allowed_or_404(Organisation, world.users["viewer_a"], "change", pk=a1.pk)
     with pytest.raises(Http404):
-        get_editable_or_404(Organisation, world.users["officer_b"], pk=a1.pk)
+        get_allowed_or_404(Organisation, world.users["officer_b"], "change", pk=a1.pk)
 
 
 def test_audit_records_before_and_after_and_is_scoped(world):
@@ -94,10 +94,10 @@ def test_audit_records_before_and_after_and_is_scoped(world):
     assert event.province_id == "04" and event.organisation_id == org.pk
     assert ("name", "HTX Nông nghiệp Hợp Giang", "HTX Hợp Giang (đổi tên)") in event.changes
     assert "search_text" not in event.after
-    assert event in AuditEvent.objects.visible_to(world.users["viewer_a"])
-    assert event not in AuditEvent.objects.visible_to(world.users["officer_b"])
+    assert event in AuditEvent.objects.allowed(world.users["viewer_a"], "view")
+    assert event not in AuditEvent.objects.allowed(world.users["officer_b"], "view")
     # cooperative members do not browse the audit trail of their cooperative
-    assert event not in AuditEvent.objects.visible_to(world.users["member_a1"])
+    assert event not in AuditEvent.objects.allowed(world.users["member_a1"], "view")
 
 
 def test_services_write_audit_rows(world):

@@ -27,8 +27,10 @@ def home(request):
     sections = context["sections"]
     if scope.national_view:
         sections.append("national")
-        context["national_counts"] = registry.organisation_counts(user=user)
-        context["by_province"] = registry.organisation_counts_by_province(user=user)
+        # one query: the national figures are the sum of the provinces' rows
+        by_province = registry.organisation_counts_by_province(user=user)
+        context["national_counts"] = registry.sum_counts(by_province)
+        context["by_province"] = by_province
     elif scope.view_provinces:
         sections.append("province")
         context["province_counts"] = registry.organisation_counts(user=user)
@@ -36,7 +38,7 @@ def home(request):
             {a.province.short_name for a in assignments if a.province_id}
         )
         context["recent"] = list(
-            Organisation.objects.visible_to(user)
+            Organisation.objects.allowed(user, "view")
             .only("id", "name", "kind", "tax_code")
             .order_by("-created_at")[:5]
         )

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from htxso.accounts import services
 from htxso.accounts.models import Role, RoleAssignment, User
+from htxso.core.actors import OPERATOR
 from htxso.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +194,7 @@ def test_unknown_language_is_ignored(client, world):
 
 def test_a_user_may_hold_several_roles(client, world):
     user = world.users["manager_a1"]
-    services.role_assign(actor=None, user=user, role=Role.BUYER)
+    services.role_assign(actor=OPERATOR, user=user, role=Role.BUYER)
     client.force_login(user)
     body = client.get("/").content.decode()
     assert "Tổ chức của bạn" in body and "Đơn hàng của bạn" in body
@@ -210,7 +211,7 @@ def test_role_assign_service_explains_a_bad_scope(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        services.role_assign(actor=None, user=world.users["norole"], role=Role.COOP_MANAGER)
+        services.role_assign(actor=OPERATOR, user=world.users["norole"], role=Role.COOP_MANAGER)
     assert exc.value.code == "role_scope"
 
 

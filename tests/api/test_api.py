@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from htxso.accounts import services
+from htxso.core.actors import OPERATOR
 from htxso.core.management.commands.export_openapi import openapi_text
 
 pytestmark = pytest.mark.django_db
@@ -52,19 +53,19 @@ def test_bad_tokens_answer_401_with_a_code(client, world, header):
 
 def test_expired_and_revoked_tokens_are_refused(client, world):
     user = world.users["vca"]
-    token, raw = services.api_token_create(actor=None, user=user, days=1)
+    token, raw = services.api_token_create(actor=OPERATOR, user=user, days=1)
     assert client.get("/api/v1/accounts/me", **bearer(raw)).status_code == 200
     token.expires_at = timezone.now() - timezone.timedelta(seconds=1)
     token.save()
     assert client.get("/api/v1/accounts/me", **bearer(raw)).status_code == 401
-    token2, raw2 = services.api_token_create(actor=None, user=user)
-    services.api_token_revoke(actor=None, token=token2)
+    token2, raw2 = services.api_token_create(actor=OPERATOR, user=user)
+    services.api_token_revoke(actor=OPERATOR, token=token2)
     assert client.get("/api/v1/accounts/me", **bearer(raw2)).status_code == 401
 
 
 def test_inactive_user_token_is_refused(client, world):
     user = world.users["buyer"]
-    _t, raw = services.api_token_create(actor=None, user=user)
+    _t, raw = services.api_token_create(actor=OPERATOR, user=user)
     user.is_active = False
     user.save()
     assert client.get("/api/v1/accounts/me", **bearer(raw)).status_code == 401

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from htxso.accounts import services
 from htxso.accounts.models import ApiToken
+from htxso.core.actors import OPERATOR
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Mat-khau-rat-dai-2026"
@@ -63,7 +64,7 @@ def test_bearer_tokens_keep_working(client, world, settings):
     settings.HTXSO_REQUIRE_2FA_FOR_STAFF = True
     user = world.users["officer_a"]
     TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    _token, raw = services.api_token_create(actor=None, user=user, name="script", days=1)
+    _token, raw = services.api_token_create(actor=OPERATOR, user=user, name="script", days=1)
     response = client.get(ME, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200 and response.json()["username"] == user.username
 

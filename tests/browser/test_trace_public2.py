@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from htxso.core.actors import OPERATOR
 from tests.trace.helpers import make_chain
 
 from .conftest import assert_no_horizontal_overflow, shot
@@ -23,9 +24,9 @@ def chain(world):
     c.org.phone = "0206 3851 234"
     c.org.save(update_fields=["phone"])
     batch = stamps.stamp_batch_order(
-        actor=None, organisation=c.org, trade_item=c.items["packaged"], quantity=5
+        actor=OPERATOR, organisation=c.org, trade_item=c.items["packaged"], quantity=5
     )
-    stamps.stamp_batch_activate(actor=None, batch=batch, lot=c.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=c.packaged)
     c.batch = batch
     return c
 

@@ -10,6 +10,8 @@ import pytest
 from django.http import multipartparser
 from PIL import Image
 
+from htxso.core.actors import OPERATOR
+
 pytestmark = pytest.mark.django_db
 
 TWO_MB = 2 * 1024 * 1024
@@ -124,7 +126,7 @@ def test_signed_in_seller_uploads_a_2_mb_photo(client, world, settings, tmp_path
 def test_api_token_lifts_the_limit(client, world):
     from htxso.accounts import services
 
-    _token, raw = services.api_token_create(actor=None, user=world.users["manager_a1"])
+    _token, raw = services.api_token_create(actor=OPERATOR, user=world.users["manager_a1"])
     response = client.post(
         "/api/v1/trace/capture",
         data=b"{" + b" " * TWO_MB + b"}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from docx import Document
 
 from htxso.core.documents.letters import letter_from_template, render_letter_docx
@@ -17,6 +17,7 @@ from htxso.core.documents.placeholders import (
 )
 from htxso.core.documents.services import letter_template_update
 from htxso.core.documents.templating import placeholders_in
+from htxso.core.errors import Kind, ServiceError
 from htxso.core.models import AuditEvent, LetterTemplate
 
 pytestmark = pytest.mark.django_db
@@ -125,8 +126,9 @@ def test_update_refuses_unknown_placeholders_and_saves_nothing(world):
 
 def test_update_is_for_vca_only(world):
     t = LetterTemplate.objects.get(code="call_national")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ServiceError) as refused:
         letter_template_update(actor=world.users["officer_a"], template=t, title="X")
+    assert refused.value.kind is Kind.FORBIDDEN
 
 
 def test_required_and_control_characters(world):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from types import SimpleNamespace
@@ -9,6 +10,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from htxso.core.actors import OPERATOR, PUBLIC
+from htxso.core.errors import Kind, ServiceError
 from htxso.market.models import Cart, Category, Store, StoreStatus
 from htxso.market.services import cart as cart_svc
 from htxso.market.services import catalogue as catalogue_svc
@@ -69,7 +72,7 @@ def category(slug: str) -> Category:
 
 
 def make_product(store, title, *, cat="ca-phe", variants=None, actor=None, **extra):
-    actor = actor or store.owner
+    actor = actor or store.owner or OPERATOR
     data = {"title": title, "category": category(cat).pk, "unit": "gói", **extra}
     if category(cat).perishable and "shelf_life_days" not in data:
         data["shelf_life_days"] = 5
@@ -96,8 +99,12 @@ BUYER = {
 
 
 def place(cart, *, actor=None, key=None, **data):
+    """Check out ``cart`` as ``actor`` (default: a guest, ``PUBLIC``)."""
     return order_svc.checkout_place(
-        actor=actor, cart=cart, data={**BUYER, **data}, idempotency_key=key or secrets.token_hex(8)
+        actor=actor or PUBLIC,
+        cart=cart,
+        data={**BUYER, **data},
+        idempotency_key=key or secrets.token_hex(8),
     )
 
 
@@ -130,3 +137,12 @@ def market(world):
 
 def days(n):
     return timezone.localdate() + dt.timedelta(days=n)
+
+
+@contextlib.contextmanager
+def refused():
+    """The service refuses the actor (``forbidden`` or ``not_found``: the page answers
+    403 or 404), as ``PermissionDenied`` did before issue 11."""
+    with pytest.raises(ServiceError) as exc:
+        yield exc
+    assert exc.value.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND), exc.value.kind

@@ -1,4 +1,4 @@
-"""Permission-test samples for the market pages and API (read by tests/test_permissions.py)."""
+"""Permission-test samples for the market pages and API (read by tests/permissions/samples.py)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ def sample_data(w):
             "payment_method": "vietqr",
         },
     )
-    reviews.report_create(actor=None, product=product, reason="wrong_info", detail="Sai")
+    from htxso.core.actors import PUBLIC
+
+    reviews.report_create(actor=PUBLIC, product=product, reason="wrong_info", detail="Sai")
     return sample_data(w)
 
 
@@ -100,9 +102,27 @@ SAMPLES = {
 POST_ONLY = {"market:cart_add", "market:cart_update"}
 
 API_SAMPLES = {
-    "market_product_id": lambda w: (sample_data(w)[1].pk, None),
-    "market_store_slug": lambda w: (sample_data(w)[0].slug, None),
-    "market_order_code": lambda w: (sample_data(w)[2].code, {"buyer"}),
-    "market_store_id": lambda w: (sample_data(w)[0].pk, SELLERS_A1),
-    "market_order_id": lambda w: (sample_data(w)[2].pk, SELLERS_A1),
+    "/api/v1/market/products/{market_product_id}": lambda w: {
+        "market_product_id": sample_data(w)[1].pk
+    },
+    "/api/v1/market/stores/{market_store_slug}": lambda w: {
+        "market_store_slug": sample_data(w)[0].slug
+    },
+    # the buyer's order
+    "/api/v1/market/my/orders/{market_order_code}": lambda w: {
+        "market_order_code": sample_data(w)[2].code
+    },
+    "/api/v1/market/my/orders/{market_order_code}/vietqr.png": lambda w: {
+        "market_order_code": sample_data(w)[2].code
+    },
+    # a1's store and an order of it
+    "/api/v1/market/seller/stores/{market_store_id}/orders": lambda w: {
+        "market_store_id": sample_data(w)[0].pk
+    },
+    "/api/v1/market/seller/stores/{market_store_id}/products": lambda w: {
+        "market_store_id": sample_data(w)[0].pk
+    },
+    "/api/v1/market/seller/orders/{market_order_id}/transition": lambda w: {
+        "market_order_id": sample_data(w)[2].pk
+    },
 }

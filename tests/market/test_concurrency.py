@@ -17,8 +17,9 @@ import time
 import pytest
 from django.db import OperationalError, connection, connections
 
+from htxso.core.actors import PUBLIC
+from htxso.core.errors import ServiceError
 from htxso.market.models import Order, Variant
-from htxso.market.services.common import MarketError
 
 from .fixtures_market import BUYER, add, make_product, make_store, new_cart
 
@@ -58,7 +59,7 @@ def _race(world, *, buyers=BUYERS, stock=STOCK, same_key_pairs=False):
                 attempt += 1
                 try:
                     checkout_place(
-                        actor=None,
+                        actor=PUBLIC,
                         cart=cart,
                         data=dict(BUYER),
                         idempotency_key=secrets.token_hex(12),
@@ -68,7 +69,7 @@ def _race(world, *, buyers=BUYERS, stock=STOCK, same_key_pairs=False):
                 except OperationalError:  # SQLite: "database is locked" → retry
                     time.sleep(random.uniform(0.005, 0.02) * min(attempt, 10))
                     continue
-        except MarketError as exc:
+        except ServiceError as exc:
             outcome = exc.code
         except Exception as exc:  # reported in the assertion message
             outcome = f"error: {exc!r}"

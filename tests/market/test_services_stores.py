@@ -6,16 +6,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from PIL import Image
 
+from htxso.core.errors import ServiceError
 from htxso.market.models import Product, Store, Variant
 from htxso.market.services import catalogue as catalogue_svc
 from htxso.market.services import stores as store_svc
-from htxso.market.services.common import MarketError
 from htxso.registry.models import Organisation
 
-from .fixtures_market import STORE_DATA, category, make_product, make_store
+from .fixtures_market import STORE_DATA, category, make_product, make_store, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_open_submit_verify(world):
     assert store.delivery_fee == 30000
     store = store_svc.store_submit(actor=world.users["manager_a1"], store=store)
     assert store.status == "pending"
-    with pytest.raises(PermissionDenied):
+    with refused():
         store_svc.store_verify(actor=world.users["officer_b"], store=store)
     with pytest.raises(ValidationError):
         store_svc.store_reject(actor=world.users["officer_a"], store=store, reason="  ")
@@ -50,14 +50,14 @@ def test_registry_mismatch_blocks_verification(world):
     store = make_store(world, "a1", "HTX tạm ngừng", verify=False)
     store_svc.store_submit(actor=world.users["manager_a1"], store=store)
     Organisation.objects.filter(pk=world.orgs["a1"].pk).update(status="suspended")
-    with pytest.raises(MarketError) as exc:
+    with pytest.raises(ServiceError) as exc:
         store_svc.store_verify(actor=world.users["officer_a"], store=Store.objects.get(pk=store.pk))
     assert exc.value.code == "registry_mismatch"
 
 
 def test_member_household_store_and_limits(world):
     member = world.users["member_a1"]
-    with pytest.raises(PermissionDenied):  # a member cannot open the cooperative's store
+    with refused():  # a member cannot open the cooperative's store
         store_svc.store_create(
             actor=member, organisation=world.orgs["a1"], data={**STORE_DATA, "name": "X"}
         )
@@ -79,10 +79,12 @@ def test_member_household_store_and_limits(world):
         },
     )
     assert store.kind == "household" and store.owner == member
-    assert Store.objects.editable_by(member).filter(pk=store.pk).exists()
-    assert Store.objects.editable_by(world.users["manager_a1"]).filter(pk=store.pk).exists()
-    assert not Store.objects.editable_by(world.users["manager_b1"]).filter(pk=store.pk).exists()
-    with pytest.raises(PermissionDenied):
+    assert Store.objects.allowed(member, "change").filter(pk=store.pk).exists()
+    assert Store.objects.allowed(world.users["manager_a1"], "change").filter(pk=store.pk).exists()
+    assert (
+        not Store.objects.allowed(world.users["manager_b1"], "change").filter(pk=store.pk).exists()
+    )
+    with refused():
         store_svc.store_create(
             actor=member,
             organisation=world.orgs["b1"],
@@ -158,16 +160,16 @@ def test_product_bad_input_and_photos(world):
     assert image.width == 600 and image.thumb.name
     fake = io.BytesIO(b"<?php echo 1; ?>" * 100)
     fake.name = "anh.jpg"
-    with pytest.raises(MarketError) as exc:
+    with pytest.raises(ServiceError) as exc:
         catalogue_svc.product_add_photo(actor=seller, product=p, upload=fake)
     assert exc.value.code == "image_not_image"
     big = io.BytesIO(b"\xff\xd8\xff" + b"0" * (30 * 1024 * 1024))
     big.name = "to.jpg"
-    with pytest.raises(MarketError) as exc:
+    with pytest.raises(ServiceError) as exc:
         catalogue_svc.product_add_photo(actor=seller, product=p, upload=big)
     assert exc.value.code == "image_too_big"
     assert p.images.count() == 1
-    with pytest.raises(PermissionDenied):
+    with refused():
         catalogue_svc.product_add_photo(actor=world.users["manager_b1"], product=p, upload=_jpeg())
 
 

@@ -1,4 +1,4 @@
-"""Permission-test samples for the programs app (read by tests/test_permissions.py)."""
+"""Permission-test samples for the programs app (read by tests/permissions/samples.py)."""
 
 from __future__ import annotations
 
@@ -131,7 +131,15 @@ ALLOWED_STATUS: dict = {}
 LIST_LEAKS: dict = {}
 
 API_SAMPLES = {
-    "call_id": lambda w: (sample_call(w).pk, None),
-    "application_id": lambda w: (sample_application(w).pk, A1_APPLICATION_SEERS),
-    "call_province_code": lambda w: ("04", PROVINCE_04_STAFF),
+    "/api/v1/programs/calls/{call_id}": lambda w: {"call_id": sample_call(w).pk},
+    "/api/v1/programs/calls/{call_id}/results": lambda w: {"call_id": sample_call(w).pk},
+    # a1's application
+    "/api/v1/programs/applications/{application_id}": lambda w: {
+        "application_id": sample_application(w).pk
+    },
+    # Cao Bằng's list of the call
+    "/api/v1/programs/calls/{call_id}/provinces/{call_province_code}/applications": lambda w: {
+        "call_id": sample_call(w).pk,
+        "call_province_code": "04",
+    },
 }

@@ -4,9 +4,10 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from htxso.core.errors import Kind, ServiceError
 from htxso.core.models import AuditEvent
 from htxso.programs.models import (
     Application,
@@ -176,15 +177,19 @@ def test_request_info_needs_a_comment(world, call):
 
 def test_reviewer_from_another_province_is_refused(world, call):
     application = apply_and_submit(world.users["manager_a1"], call, world.orgs["a1"])
-    with pytest.raises(PermissionDenied) as exc:
+    # officer_b may not even see a1's application: refused as not found
+    with pytest.raises(ServiceError) as exc:
         review.application_verify(actor=world.users["officer_b"], application=application)
+    assert exc.value.kind is Kind.NOT_FOUND
     assert "04" in str(exc.value)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ServiceError) as exc:
         review.compilation_forward(actor=world.users["officer_b"], call=call, province_id="04")
-    with pytest.raises(PermissionDenied):
+    assert exc.value.kind is Kind.FORBIDDEN
+    with pytest.raises(ServiceError) as exc:
         applications.application_start(
             actor=world.users["manager_b1"], call=call, organisation=world.orgs["a1"]
         )
+    assert exc.value.kind is Kind.FORBIDDEN
 
 
 def test_missing_registry_data_is_not_enough_data(world, call):
@@ -295,8 +300,9 @@ def test_call_validation(world):
     assert {"required", "audience_invalid", "deadline_invalid", "bounds_reversed"} <= codes(
         exc.value
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ServiceError) as refused:
         make_call(world.users["officer_a"])
+    assert refused.value.kind is Kind.FORBIDDEN
     call = make_call(vca, open_=False, criteria=[])
     with pytest.raises(ValidationError) as exc:
         calls.call_open(actor=vca, call=call)

@@ -260,3 +260,38 @@ def test_upload_over_10_mb_through_the_page_is_refused_with_the_reason(client, w
     delete = reverse("programs:attachment_delete", kwargs={"attachment_id": attachment.pk})
     assert client.post(delete).status_code == 302
     assert application.attachments.count() == 0
+
+
+def test_a_refused_write_answers_403_and_changes_nothing(client, world):
+    """Issue 11: a POST the services refuse is a 403, never a flash message and a 302.
+
+    The department viewer of Cao Bằng is also the officer of Đắk Lắk: the pages let
+    her in (she is a reviewer somewhere and sees Cao Bằng), the services do not let her
+    publish, forward or review in Cao Bằng."""
+    from htxso.accounts import services as accounts
+    from htxso.core.actors import OPERATOR
+    from htxso.geo.models import Province
+    from htxso.programs.models import CallProvince, ProvinceCompilation
+
+    user = world.users["viewer_a"]
+    accounts.role_assign(
+        actor=OPERATOR,
+        user=user,
+        role="province_officer",
+        province=Province.objects.get(pk="66"),
+    )
+    call = make_call(world.users["vca"])
+    login(client, world, "viewer_a")
+    publish = reverse("programs:province_publish", args=[call.pk, "04"])
+    assert client.post(publish, {"letter_number": "1/CV"}).status_code == 403
+    assert not CallProvince.objects.filter(call=call, province_id="04").exists()
+    forward = reverse("programs:province_forward", args=[call.pk, "04"])
+    assert client.post(forward, {"note": "x"}).status_code == 403
+    assert not ProvinceCompilation.objects.filter(call=call).exists()
+    calls.call_publish(actor=world.users["officer_a"], call=call, province_id="04")
+    application = apply_and_submit(world.users["manager_a1"], call, world.orgs["a1"])
+    review = reverse("programs:application_review", args=[application.pk])
+    response = client.post(review, {"decision": "reject", "comment": "Không đạt"})
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED

@@ -1,4 +1,4 @@
-"""Permission-test samples for the organisation pages (see tests/test_permissions.py)."""
+"""Permission-test samples for the organisation pages (read by tests/permissions/samples.py)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,8 @@ LIST_LEAKS = {
 }
 
 API_SAMPLES = {
-    "tax_code": lambda w: (w.orgs["a1"].tax_code, ORG_A1_SEERS),
-    "key": lambda w: (w.orgs["a1"].tax_code, None),
+    "/api/v1/registry/organisations/by-tax-code/{tax_code}": lambda w: {
+        "tax_code": w.orgs["a1"].tax_code
+    },
+    "/api/v1/registry/directory/{key}": lambda w: {"key": w.orgs["a1"].tax_code},
 }

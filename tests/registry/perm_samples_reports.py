@@ -1,4 +1,4 @@
-"""Permission-test samples for annual reports and classification (read by test_permissions)."""
+"""Permission-test samples for annual reports and classification (tests/permissions)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,8 @@ LIST_LEAKS = {
 }
 
 API_SAMPLES = {
-    "report_id": lambda w: (report_a1(w).pk, ORG_A1_STAFF_SEERS),
-    "tax_code": lambda w: ("0100233488", ORG_A1_SEERS),
+    "/api/v1/registry/annual-reports/{report_id}": lambda w: {"report_id": report_a1(w).pk},
+    "/api/v1/registry/organisations/by-tax-code/{tax_code}/annual-reports": lambda w: {
+        "tax_code": w.orgs["a1"].tax_code
+    },
 }

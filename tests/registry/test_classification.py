@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from htxso.core.actors import OPERATOR
+from htxso.core.errors import Kind, ServiceError
 from htxso.core.models import AuditEvent
 from htxso.registry.models import ClassificationScheme, ClassificationScore, ScoreStatus
 from htxso.registry.services import classification as services
@@ -199,7 +201,7 @@ def test_not_graded_and_sanction(world):
 
 
 def test_scope_of_services(world):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ServiceError) as err:
         services.classification_save(
             actor=world.users["manager_b1"],
             organisation=world.orgs["a1"],
@@ -207,6 +209,7 @@ def test_scope_of_services(world):
             year=YEAR,
             points={},
         )
+    assert err.value.kind is Kind.FORBIDDEN
     with pytest.raises(ValidationError):
         services.classification_save(
             actor=world.users["manager_a1"],
@@ -223,10 +226,24 @@ def test_scope_of_services(world):
         points={},
     )
     services.classification_submit(actor=world.users["manager_a1"], score=score)
-    with pytest.raises(PermissionDenied):
+    # the officer of another province may not even see the score: refused as not found
+    with pytest.raises(ServiceError) as err:
         services.classification_review(
             actor=world.users["officer_b"], score=score, decision="reviewed"
         )
+    assert err.value.kind is Kind.NOT_FOUND
+    # the manager may see it but not review or publish it
+    for act in (
+        lambda: services.classification_review(
+            actor=world.users["manager_a1"], score=score, decision="reviewed"
+        ),
+        lambda: services.classification_publish(actor=world.users["manager_a1"], score=score),
+    ):
+        with pytest.raises(ServiceError) as err:
+            act()
+        assert err.value.kind is Kind.FORBIDDEN
+    score.refresh_from_db()
+    assert score.status == ScoreStatus.SUBMITTED
 
 
 def test_group_cannot_be_scored(client, world):
@@ -234,7 +251,7 @@ def test_group_cannot_be_scored(client, world):
     from htxso.accounts import services as accounts
 
     accounts.role_assign(
-        actor=None, user=world.users["manager_a1"], role="coop_manager", organisation=a2
+        actor=OPERATOR, user=world.users["manager_a1"], role="coop_manager", organisation=a2
     )
     url = reverse(
         "registry:classification_edit",

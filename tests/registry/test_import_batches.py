@@ -339,6 +339,9 @@ def test_stale_job_is_recovered_by_the_command(world, tmp_path, monkeypatch):
     assert _state() == before
     assert not ImportUndo.objects.exists()
     assert AuditEvent.objects.filter(action="registry.import.recover").count() == 1
+    # the rollback is the import job's, shown by name (issue 11: no ``actor=None``)
+    recovered = AuditEvent.objects.get(action="registry.import.recover")
+    assert recovered.actor is None and recovered.actor_label == "system:import"
     # started again, it imports everything
     job = services.import_start(actor=world.users["officer_b"], job=job, mode="all")
     assert job.status == ImportStatus.DONE
@@ -431,3 +434,30 @@ def test_each_import_task_first_recovers_stopped_jobs(world, tmp_path, monkeypat
     stopped.refresh_from_db()
     assert stopped.status == ImportStatus.FAILED
     assert _state() == before
+
+
+def test_import_steps_refuse_who_may_not_change_the_job(world, tmp_path):
+    """Issue 11: every step of the journey asks ``ImportJob.policy`` — not only the page
+    in front of it.  Another province's officer does not reach the job (not found), the
+    province's department viewer sees it but changes nothing (forbidden); neither
+    changes the job."""
+    from htxso.core.errors import Kind, ServiceError
+
+    job = _upload(world, write_generated_csv(tmp_path / "htx.csv", 5))
+    before = ImportJob.objects.filter(pk=job.pk).values().get()
+    for key, kind in (("officer_a", Kind.NOT_FOUND), ("viewer_b", Kind.FORBIDDEN)):
+        actor = world.users[key]
+        for step in (
+            lambda: services.import_choose_sheet(actor=actor, job=job, sheet=""),
+            lambda: services.import_set_mapping(actor=actor, job=job, mapping=job.mapping),
+            lambda: services.import_start(actor=actor, job=job, mode="all"),
+        ):
+            with pytest.raises(ServiceError) as exc:
+                step()
+            assert exc.value.kind is kind, key
+    assert ImportJob.objects.filter(pk=job.pk).values().get() == before
+    # uploading for a province is the province's officer's (or the VCA's)
+    with pytest.raises(ServiceError) as exc:
+        _upload(world, write_generated_csv(tmp_path / "b.csv", 2), key="officer_a")
+    assert exc.value.kind is Kind.FORBIDDEN
+    assert ImportJob.objects.count() == 1

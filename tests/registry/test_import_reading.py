@@ -7,6 +7,7 @@ import codecs
 import pytest
 from openpyxl import Workbook
 
+from htxso.core.actors import IMPORTER
 from htxso.core.text import unicode_to_tcvn3, unicode_to_vni
 from htxso.registry.importing import reading
 from htxso.registry.importing.header import detect_header, suggest_mapping
@@ -168,5 +169,7 @@ def test_vni_column_detected(tmp_path):
     lines = "\n".join(f"{unicode_to_vni(n)};0100112437" for n in names)
     path.write_bytes(f"Tên HTX;MST\n{lines}\n".encode(codecs.lookup("latin-1").name))
     rows = list(iter_rows(open_source(path)))
-    ctx = Context(kind="organisations", mapping={"name": 0, "tax_code": 1}, headers=["a", "b"])
+    ctx = Context(
+        kind="organisations", mapping={"name": 0, "tax_code": 1}, headers=["a", "b"], actor=IMPORTER
+    )
     assert detect_encodings(rows, Header(1, 1, ["a", "b"], 2), ctx) == {0: "vni"}

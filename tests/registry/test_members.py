@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
+from htxso.core.errors import Kind, ServiceError
 from htxso.core.models import AuditEvent
 from htxso.registry.models import Membership, Person, Worker
 from htxso.registry.services import members as services
@@ -113,7 +114,10 @@ def test_duplicate_citizen_id_with_another_name_is_refused(world):
     [
         ({"kind": "service_associate", "capital": 5}, "service_associate_capital"),
         ({"kind": "capital_associate", "capital": 0}, "capital_required"),
-        ({"joined_on": dt.date.today() + dt.timedelta(days=1)}, "date_in_future"),
+        (
+            {"joined_on": dt.date.today() + dt.timedelta(days=2)},
+            "date_in_future",
+        ),  # UTC today + 2 is after Vietnam's today at any hour
         ({"capital": -1}, "amount_negative"),
         ({"capital": 10**18}, "amount_absurd"),
         ({"kind": "boss"}, "invalid_choice"),
@@ -149,10 +153,15 @@ def test_register_refusals(world, change, code):
 
 
 def test_register_is_refused_for_other_organisations(world):
-    with pytest.raises(PermissionDenied):
+    # another province's organisation: not the manager's to see (404 on a page)
+    with pytest.raises(ServiceError) as exc:
         register(world, organisation=world.orgs["b1"])
-    with pytest.raises(PermissionDenied):
+    assert exc.value.kind is Kind.NOT_FOUND
+    # a department viewer sees a1 but changes nothing (403 on a page)
+    with pytest.raises(ServiceError) as exc:
         register(world, actor=world.users["viewer_a"])
+    assert exc.value.kind is Kind.FORBIDDEN
+    assert not Membership.objects.exists()
 
 
 def test_union_has_no_person_members(world):

@@ -176,3 +176,32 @@ def test_union_membership_both_sides(client, world):
     client.post(f"/to-chuc/{a1.pk}/lien-hiep/{row.pk}/ket-thuc/", {"on": "2025-02-01"})
     row.refresh_from_db()
     assert row.left_on == dt.date(2025, 2, 1)
+
+
+def test_the_tax_code_is_changed_by_the_province_not_the_manager(world):
+    """Issue 11: the edit page disabled the tax code for a manager, but the service let
+    a manager change it; ``Organisation.policy`` (``change_tax_code``) is now the one
+    rule.  A refused change changes nothing."""
+    from htxso.core.errors import Kind, ServiceError
+    from htxso.registry.services.organisations import organisation_update
+
+    a1 = world.orgs["a1"]
+    code = a1.tax_code
+    with pytest.raises(ServiceError) as exc:
+        organisation_update(
+            actor=world.users["manager_a1"], organisation=a1, data={"tax_code": "0101245486"}
+        )
+    assert exc.value.kind is Kind.FORBIDDEN
+    a1.refresh_from_db()
+    assert a1.tax_code == code
+    assert not AuditEvent.objects.filter(action="organisation.update").exists()
+    # the same code again is no change: the manager saves the rest
+    organisation_update(
+        actor=world.users["manager_a1"], organisation=a1, data={"tax_code": code, "name": "HTX A"}
+    )
+    # the province's officer changes it
+    organisation_update(
+        actor=world.users["officer_a"], organisation=a1, data={"tax_code": "0101245486"}
+    )
+    a1.refresh_from_db()
+    assert (a1.name, a1.tax_code) == ("HTX A", "0101245486")

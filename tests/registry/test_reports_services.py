@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from htxso.core.errors import Kind, ServiceError
 from htxso.registry.models import AnnualReport, ReportStatus, report_due_date
 from htxso.registry.services import reports as services
 from htxso.registry.tasks_reports import due_for_reminder, send_report_reminders
@@ -123,16 +124,43 @@ def test_boundaries_accepted(world):
 
 def test_only_the_right_people_act(world):
     report = draft(world)
-    with pytest.raises(PermissionDenied):
+    # another organisation's manager may not even see the report: refused as not found
+    with pytest.raises(ServiceError) as err:
         services.annual_report_submit(actor=world.users["manager_b1"], report=report)
-    with pytest.raises(PermissionDenied):
+    assert err.value.kind is Kind.NOT_FOUND
+    with pytest.raises(ServiceError) as err:
         services.annual_report_save(
             actor=world.users["officer_a"], organisation=world.orgs["a1"], year=YEAR, data=DATA
         )
+    assert err.value.kind is Kind.FORBIDDEN
     services.annual_report_submit(actor=world.users["manager_a1"], report=report)
-    for key in ("officer_b", "viewer_a", "manager_a1"):
-        with pytest.raises(PermissionDenied):
+    for key, kind in (
+        ("officer_b", Kind.NOT_FOUND),
+        ("viewer_a", Kind.FORBIDDEN),
+        ("manager_a1", Kind.FORBIDDEN),
+    ):
+        with pytest.raises(ServiceError) as err:
             services.annual_report_accept(actor=world.users[key], report=report)
+        assert err.value.kind is kind, key
+    assert AnnualReport.objects.get(pk=report.pk).status == ReportStatus.SUBMITTED
+
+
+def test_the_system_acts_for_nobody_in_particular(world):
+    """A system actor passes the policy and is named in the audit trail, not on the row."""
+    from htxso.core.actors import OPERATOR
+    from htxso.core.models import AuditEvent
+
+    report = services.annual_report_save(
+        actor=OPERATOR,
+        organisation=world.orgs["a1"],
+        year=YEAR,
+        data=DATA,
+        today=dt.date(YEAR, 6, 1),
+    )
+    report = services.annual_report_submit(actor=OPERATOR, report=report)
+    assert report.status == ReportStatus.SUBMITTED and report.submitted_by is None
+    assert report.events.get(to_status="submitted").actor is None
+    assert AuditEvent.objects.get(action="annual_report.submit").actor_label == "system:operator"
 
 
 def test_stale_transitions_are_refused(world):

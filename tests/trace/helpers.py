@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from htxso.core.actors import OPERATOR
 from htxso.core.codes import gtin_check_digit
 
 #: A point inside Cao Bằng (province "04", organisation a1's).
@@ -46,7 +47,7 @@ def make_items(org, company="893860099"):
 
     return {
         kind: master.trade_item_add(
-            actor=None, organisation=org, gtin=gtin(ref, company), name=name, lot_kind=kind
+            actor=OPERATOR, organisation=org, gtin=gtin(ref, company), name=name, lot_kind=kind
         )
         for kind, ref, name in [
             ("cherry", "001", "Cà phê quả tươi"),
@@ -67,7 +68,7 @@ def make_plot(org, code="P-001", *, lon=CB_LON, lat=CB_LAT, polygon=True, ward=N
     kw.setdefault("deforestation_free", True)
     kw.setdefault("deforestation_evidence", "Ảnh vệ tinh 2020")
     return master.plot_register(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         code=code,
         ward=ward,
@@ -86,7 +87,7 @@ def make_chain(org, *, plots=2, company="893860099") -> Chain:
         c.plots.append(make_plot(org, f"P-{i + 1:03d}", lon=CB_LON + 0.01 * i, polygon=i % 2 == 0))
     for i, plot in enumerate(c.plots):
         ev = events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             plot=plot,
             trade_item=c.items["cherry"],
@@ -96,7 +97,7 @@ def make_chain(org, *, plots=2, company="893860099") -> Chain:
         c.events.append(ev)
         c.cherries.append(ev.lot_links.get().lot)
     ev = events.transformation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         kind="processing",
         inputs=[(lot, lot.quantity_kg) for lot in c.cherries],
@@ -107,7 +108,7 @@ def make_chain(org, *, plots=2, company="893860099") -> Chain:
     c.events.append(ev)
     c.parchment = ev.lot_links.get(role="output").lot
     ev = events.transformation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         kind="hulling",
         inputs=[(c.parchment, c.parchment.quantity_kg)],
@@ -117,7 +118,7 @@ def make_chain(org, *, plots=2, company="893860099") -> Chain:
     c.events.append(ev)
     c.green = ev.lot_links.get(role="output").lot
     ev = events.transformation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         kind="packing",
         inputs=[(c.green, Decimal("100"))],
@@ -128,7 +129,7 @@ def make_chain(org, *, plots=2, company="893860099") -> Chain:
     c.packaged = ev.lot_links.get(role="output").lot
     c.events.append(
         events.observation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             kind="shipping",
             lots=[c.packaged],

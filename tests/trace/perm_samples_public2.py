@@ -1,4 +1,4 @@
-"""Permission-test samples of the stamp report (see tests/test_permissions.py)."""
+"""Permission-test samples of the stamp report (read by tests/permissions/samples.py)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from htxso.trace.errors import TraceError
+from htxso.core.actors import OPERATOR
+from htxso.core.errors import ServiceError
 from htxso.trace.models import Event, LedgerRow, Lot, LotEdge, LotPlot
 from htxso.trace.services import events
 
@@ -41,7 +42,7 @@ def test_shipped_before_harvested_is_refused(world):
     items = make_items(org)
     plot = make_plot(org)
     ev = events.harvest_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         plot=plot,
         trade_item=items["cherry"],
@@ -49,9 +50,9 @@ def test_shipped_before_harvested_is_refused(world):
         harvested_at=at(5),
     )
     lot = ev.lot_links.get().lot
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.observation_record(
-            actor=None, organisation=org, kind="shipping", lots=[lot], at=at(6)
+            actor=OPERATOR, organisation=org, kind="shipping", lots=[lot], at=at(6)
         )
     assert err.value.code == "event_before_lot_created"
     assert lot.code in str(err.value)
@@ -63,7 +64,7 @@ def test_receiving_needs_a_shipping_before(world):
     items = make_items(org)
     lot = (
         events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             plot=make_plot(org),
             trade_item=items["cherry"],
@@ -73,9 +74,9 @@ def test_receiving_needs_a_shipping_before(world):
         .lot_links.get()
         .lot
     )
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.observation_record(
-            actor=None, organisation=org, kind="receiving", lots=[lot], at=at(4)
+            actor=OPERATOR, organisation=org, kind="receiving", lots=[lot], at=at(4)
         )
     assert err.value.code == "received_before_shipped"
 
@@ -85,7 +86,7 @@ def test_duplicate_event_id_returns_the_same_event(world):
     items = make_items(org)
     plot = make_plot(org)
     kwargs = {
-        "actor": None,
+        "actor": OPERATOR,
         "organisation": org,
         "plot": plot,
         "trade_item": items["cherry"],
@@ -104,7 +105,7 @@ def test_event_id_of_another_organisation_is_refused(world):
     items = make_items(a1)
     eid = "urn:uuid:11111111-2222-4333-8444-666666666666"
     events.harvest_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=a1,
         plot=make_plot(a1),
         trade_item=items["cherry"],
@@ -112,9 +113,9 @@ def test_event_id_of_another_organisation_is_refused(world):
         harvested_at=at(3),
         event_id=eid,
     )
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.observation_record(
-            actor=None, organisation=b1, kind="storage", lots=[], at=at(1), event_id=eid
+            actor=OPERATOR, organisation=b1, kind="storage", lots=[], at=at(1), event_id=eid
         )
     assert err.value.code == "event_id_taken"
 
@@ -124,7 +125,7 @@ def test_mass_not_conserved_is_refused_and_odd_yield_flagged(world):
     items = make_items(org)
     lot = (
         events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             plot=make_plot(org),
             trade_item=items["cherry"],
@@ -134,9 +135,9 @@ def test_mass_not_conserved_is_refused_and_odd_yield_flagged(world):
         .lot_links.get()
         .lot
     )
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             kind="processing",
             inputs=[(lot, Decimal(1000))],
@@ -144,9 +145,9 @@ def test_mass_not_conserved_is_refused_and_odd_yield_flagged(world):
             at=at(8),
         )
     assert err.value.code == "mass_not_conserved"
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             kind="processing",
             inputs=[(lot, Decimal(5000))],
@@ -155,7 +156,7 @@ def test_mass_not_conserved_is_refused_and_odd_yield_flagged(world):
         )
     assert err.value.code == "input_exceeds_lot"
     ev = events.transformation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         kind="processing",
         inputs=[(lot, Decimal(1000))],
@@ -170,18 +171,18 @@ def test_nothing_half_saved_when_refused(world):
     org = world.orgs["a1"]
     items = make_items(org)
     before = (Lot.objects.count(), Event.objects.count(), LedgerRow.objects.count())
-    with pytest.raises(TraceError):
+    with pytest.raises(ServiceError):
         events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             plot=make_plot(org),
             trade_item=items["cherry"],
             quantity_kg=-5,
             harvested_at=at(1),
         )
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             plot=make_plot(org, "P-2"),
             trade_item=items["cherry"],
@@ -200,9 +201,9 @@ def test_other_organisations_plot_is_refused(world):
     plot_b = make_plot(
         b1, lon=108.04, lat=12.68, ward=Ward.objects.filter(province_id="66").first()
     )
-    with pytest.raises(TraceError) as err:
+    with pytest.raises(ServiceError) as err:
         events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=a1,
             plot=plot_b,
             trade_item=items["cherry"],
@@ -245,7 +246,7 @@ def test_lost_race_for_the_ledger_number_is_retried(world, monkeypatch):
     items = make_items(org)
     plot = make_plot(org)
     events.harvest_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         plot=plot,
         trade_item=items["cherry"],
@@ -263,7 +264,7 @@ def test_lost_race_for_the_ledger_number_is_retried(world, monkeypatch):
 
     monkeypatch.setattr(ledger.LedgerRow.objects, "create", racing_create)
     ev = events.harvest_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         plot=plot,
         trade_item=items["cherry"],

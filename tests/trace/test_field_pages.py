@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from htxso.core.actors import OPERATOR
 from htxso.trace.models import Event, Facility, Lot, Plot, TradeItem
 
 from .helpers import CB_LAT, CB_LON, make_items, make_plot, square
@@ -167,7 +168,7 @@ def test_partly_used_lot_is_offered_with_what_is_left(manager, world):
     items = make_items(org)
     lot = (
         events.harvest_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             plot=make_plot(org),
             trade_item=items["cherry"],
@@ -178,7 +179,7 @@ def test_partly_used_lot_is_offered_with_what_is_left(manager, world):
         .lot
     )
     events.transformation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         kind="processing",
         inputs=[(lot, Decimal(400))],

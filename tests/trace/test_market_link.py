@@ -62,3 +62,13 @@ def test_a_wrong_barcode_is_refused_and_nothing_is_saved(world, value, code):
         make_product(store, "Cà phê rang xay", gtin=value)
     assert code in str(exc.value.error_dict["gtin"][0].code)
     assert not Product.objects.filter(store=store).exists()
+
+
+def test_the_demo_coffee_gtin_is_the_trace_demo_numbering():
+    """The market demo sells the packaged coffee under ``DEMO_COFFEE_GTIN``; the trace
+    demo numbers its other products in the same GS1 company prefix."""
+    from htxso.core.demodata import DEMO_COFFEE_GTIN
+    from htxso.trace.demo import PRODUCTS, _gtin
+
+    assert [ref for kind, ref, *_ in PRODUCTS if kind == "packaged"] == ["005"]
+    assert _gtin("005") == DEMO_COFFEE_GTIN

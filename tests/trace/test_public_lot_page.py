@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from htxso.core.actors import OPERATOR
 from htxso.trace.services import events
 
 from .helpers import at, make_chain
@@ -67,7 +68,7 @@ def _half_percent_loss(org, c):
     """A packing step of 200 kg → 199 kg (yield 99.5 %), recorded in Vietnamese."""
     with translation.override("vi"):
         ev = events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             kind="packing",
             inputs=[(c.green, Decimal("200"))],

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from htxso.core.actors import OPERATOR
 from htxso.trace.models import StampReport, StampScan
 from htxso.trace.services import stamps
 
@@ -26,9 +27,9 @@ def batch(world):
     org.phone = "0206 3851 234"
     org.save(update_fields=["phone"])
     b = stamps.stamp_batch_order(
-        actor=None, organisation=org, trade_item=c.items["packaged"], quantity=5
+        actor=OPERATOR, organisation=org, trade_item=c.items["packaged"], quantity=5
     )
-    stamps.stamp_batch_activate(actor=None, batch=b, lot=c.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=b, lot=c.packaged)
     b.chain = c
     return b
 

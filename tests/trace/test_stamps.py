@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from htxso.trace.errors import TraceError
+from htxso.core.actors import OPERATOR
+from htxso.core.errors import ServiceError
 from htxso.trace.models import Stamp, StampScan
 from htxso.trace.services import stamps
 
@@ -19,7 +20,7 @@ def batch(world):
     cache.clear()
     c = make_chain(world.orgs["a1"])
     b = stamps.stamp_batch_order(
-        actor=None, organisation=c.org, trade_item=c.items["packaged"], quantity=30
+        actor=OPERATOR, organisation=c.org, trade_item=c.items["packaged"], quantity=30
     )
     b.chain = c
     return b
@@ -42,10 +43,10 @@ def test_not_active_then_genuine_then_warning(client, batch):
     response = client.get(_url(batch, serial))
     assert response.status_code == 200
     assert "stamp-banner--warn" in response.content.decode()  # not put on a product yet
-    with pytest.raises(TraceError) as err:
-        stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.green)
+    with pytest.raises(ServiceError) as err:
+        stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=batch.chain.green)
     assert err.value.code == "lot_mismatch"
-    stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=batch.chain.packaged)
     response = client.get(_url(batch, serial))
     body = response.content.decode()
     assert "stamp-banner--ok" in body and batch.chain.packaged.code in body
@@ -58,7 +59,7 @@ def test_not_active_then_genuine_then_warning(client, batch):
 
 
 def test_far_apart_checks_warn(batch):
-    stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=batch.chain.packaged)
     serial = batch.stamps.last().serial
     gtin = batch.trade_item.gtin
     first = stamps.stamp_check(gtin=gtin, serial=serial, lat="21.03", lon="105.85")  # Hà Nội
@@ -68,7 +69,7 @@ def test_far_apart_checks_warn(batch):
 
 
 def test_guessed_and_unknown_serials_are_not_genuine(client, batch, django_assert_num_queries):
-    stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=batch.chain.packaged)
     real = batch.stamps.first().serial
     guessed = real[:-1] + ("A" if real[-1] != "A" else "B")
     with django_assert_num_queries(0):
@@ -128,7 +129,7 @@ def test_label_qr_codes_read_back_as_the_stamps_public_addresses(client, world, 
 
 
 def test_province_sees_suspicious_scans_of_its_province_only(client, world, batch):
-    stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=batch.chain.packaged)
     serial = batch.stamps.first().serial
     for _ in range(stamps.WARN_AFTER_SCANS + 1):
         stamps.stamp_check(gtin=batch.trade_item.gtin, serial=serial)
@@ -139,7 +140,7 @@ def test_province_sees_suspicious_scans_of_its_province_only(client, world, batc
 
 
 def test_shared_place_goes_to_the_same_check(client, batch):
-    stamps.stamp_batch_activate(actor=None, batch=batch, lot=batch.chain.packaged)
+    stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=batch.chain.packaged)
     serial = batch.stamps.first().serial
     first = client.get(_url(batch, serial)).content.decode()
     assert "data-share-place" in first

@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "email", "preferred_language", "is_active"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]  # set on UserAdmin; stubs: Optional
         (_("HTX Số"), {"fields": ("full_name", "phone", "preferred_language")}),
     )
 

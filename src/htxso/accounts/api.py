@@ -1,8 +1,11 @@
+from typing import Any
+
 from ninja import Router, Schema
 
 from htxso.core.api import route
 from htxso.core.scoping import get_scope
 
+from .http import AuthenticatedRequest
 from .selectors import role_assignments
 
 router = Router(tags=["accounts"])
@@ -27,7 +30,7 @@ class MeOut(Schema):
 
 
 @route(router.get, "/me", authenticated=True, response=MeOut, summary="The signed-in user")
-def me(request):
+def me(request: AuthenticatedRequest) -> dict[str, Any]:
     user = request.user
     scope = get_scope(user)
     return {

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from htxso.core.actors import OPERATOR
 from htxso.core.demodata import DEMO_PASSWORD, DEMO_PROVINCES, DemoContext
 from htxso.geo.models import Province
-from htxso.registry.models import Organisation
 
 from . import services
-from .models import Role, User
+from .models import Role, RoleAssignment, User
+
+#: The organisation model, reached through the role's own foreign key (accounts sits
+#: beside registry and does not import it).
+Organisation: Any = RoleAssignment._meta.get_field("organisation").related_model
 
 ORDER = 30
 
@@ -30,7 +36,7 @@ def _user(ctx: DemoContext, username: str, full_name: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
         user = services.user_create(
-            actor=None,
+            actor=OPERATOR,
             username=username,
             password=DEMO_PASSWORD,
             full_name=full_name,
@@ -44,7 +50,7 @@ def seed(ctx: DemoContext) -> None:
     count = 0
     for username, full_name, role, _p in ACCOUNTS:
         user = _user(ctx, username, full_name)
-        services.role_assign(actor=None, user=user, role=role)
+        services.role_assign(actor=OPERATOR, user=user, role=role)
         count += 1
     admin = User.objects.get(username="vca.admin")
     if not admin.is_staff or not admin.is_superuser:
@@ -57,26 +63,28 @@ def seed(ctx: DemoContext) -> None:
             Organisation.objects.filter(province_id=code, kind="cooperative").order_by("id").first()
         )
         services.role_assign(
-            actor=None,
+            actor=OPERATOR,
             user=_user(ctx, f"lm.{slug}", officer),
             role=Role.PROVINCE_OFFICER,
             province=province,
         )
         services.role_assign(
-            actor=None,
+            actor=OPERATOR,
             user=_user(ctx, f"so.{slug}", viewer),
             role=Role.DEPARTMENT_VIEWER,
             province=province,
         )
         mgr = _user(ctx, f"ql.{slug}", manager)
-        services.role_assign(actor=None, user=mgr, role=Role.COOP_MANAGER, organisation=org)
+        services.role_assign(actor=OPERATOR, user=mgr, role=Role.COOP_MANAGER, organisation=org)
         services.role_assign(
-            actor=None,
+            actor=OPERATOR,
             user=_user(ctx, f"tv.{slug}", member),
             role=Role.COOP_MEMBER,
             organisation=org,
         )
         count += 4
     # One person with two roles: the Đắk Lắk manager also buys on the market.
-    services.role_assign(actor=None, user=User.objects.get(username="ql.daklak"), role=Role.BUYER)
+    services.role_assign(
+        actor=OPERATOR, user=User.objects.get(username="ql.daklak"), role=Role.BUYER
+    )
     ctx.log(f"accounts: {count} demo accounts (password {DEMO_PASSWORD})")

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django_stubs_ext import StrOrPromise
 
 
 class SignInForm(AuthenticationForm):
@@ -15,7 +21,7 @@ class SignInForm(AuthenticationForm):
         "inactive": _("This account has been deactivated. Contact your provincial alliance."),
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Username")
         self.fields["username"].widget.attrs.update(
@@ -32,16 +38,24 @@ class LimitedPasswordResetForm(PasswordResetForm):
     must not tell whether an address belongs to an account.
     """
 
-    def save(self, *args, request=None, **kwargs):
+    def save(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
         from urllib.parse import urlsplit
 
         site = urlsplit(settings.SITE_URL)
         kwargs["domain_override"] = site.netloc
         kwargs["use_https"] = site.scheme == "https"
         self._request = request
-        return super().save(*args, request=request, **kwargs)
+        # the stubs cannot tell that *args stops before ``request``
+        return super().save(*args, request=request, **kwargs)  # type: ignore[misc]
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         from .limits import reset_mail_allowed
 
         if not reset_mail_allowed(request=getattr(self, "_request", None), user=context["user"]):
@@ -52,7 +66,9 @@ class LimitedPasswordResetForm(PasswordResetForm):
 class OtpCodeField(forms.RegexField):
     """Six digits from an authenticator app; spaces around them are dropped."""
 
-    def __init__(self, *, label, autocomplete: str = "one-time-code", **kwargs):
+    def __init__(
+        self, *, label: StrOrPromise, autocomplete: str = "one-time-code", **kwargs: Any
+    ) -> None:
         super().__init__(
             label=label,
             regex=r"^\s*\d{6}\s*$",
@@ -64,7 +80,7 @@ class OtpCodeField(forms.RegexField):
             **kwargs,
         )
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         return super().clean(value).strip()
 
 
@@ -101,3 +117,18 @@ class ApiTokenForm(forms.Form):
         help_text=_("What this token is for, e.g. “provincial reporting script”."),
     )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=3650, initial=365)
+
+
+class NextForm(forms.Form):
+    """Where to go after a form: the ``next`` of a POST or of the address."""
+
+    next = forms.CharField(required=False, max_length=2000)
+
+    @classmethod
+    def target(cls, data: Any) -> str:
+        form = cls(data)
+        return str(form.cleaned_data["next"]) if form.is_valid() else ""
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)

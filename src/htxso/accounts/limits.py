@@ -18,11 +18,16 @@ import hashlib
 import ipaddress
 import logging
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 from htxso.core.ratelimit import hit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.http import HttpRequest
 
 log = logging.getLogger("htxso.security")
 
@@ -35,7 +40,7 @@ def _now() -> float:
     return time.time()
 
 
-def client_ip(request) -> str:
+def client_ip(request: HttpRequest) -> str:
     """The client address as django-axes sees it (same proxy configuration)."""
     from axes.helpers import get_client_ip_address
 
@@ -73,7 +78,7 @@ def _setting(name: str, default: float) -> float:
 # --- failed sign-ins per address and network ---------------------------------------------
 
 
-def _sign_in_counters(request) -> list[tuple[str, int]]:
+def _sign_in_counters(request: HttpRequest) -> list[tuple[str, int]]:
     """(cache key, limit) for the client's address and network in this window."""
     start, _length = _window(_setting("HTXSO_LOGIN_FAILURE_WINDOW_MINUTES", 15))
     ip = client_ip(request)
@@ -91,7 +96,7 @@ def _sign_in_counters(request) -> list[tuple[str, int]]:
     return counters
 
 
-def sign_in_retry_after(request) -> int | None:
+def sign_in_retry_after(request: HttpRequest) -> int | None:
     """Seconds until the client may try again, or ``None`` when it may try now."""
     counters = _sign_in_counters(request)
     if not counters:
@@ -103,7 +108,7 @@ def sign_in_retry_after(request) -> int | None:
     return max(1, int(start + length - _now()))
 
 
-def sign_in_failed(request) -> None:
+def sign_in_failed(request: HttpRequest | None) -> None:
     """Count one failed sign-in for the client's address and network.
 
     A sign-in these limits refused is not counted: the block ends on time.
@@ -126,7 +131,13 @@ class SignInLimitBackend:
     it against the account either, so a blocked address cannot lock honest users out.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if request is None:
             return None
         retry_after = sign_in_retry_after(request)
@@ -135,14 +146,19 @@ class SignInLimitBackend:
         from django.core.exceptions import PermissionDenied
 
         setattr(request, REFUSED_ATTR, retry_after)
-        request.axes_locked_out = True
+        request.axes_locked_out = True  # type: ignore[attr-defined]  # read by django-axes
         raise PermissionDenied
 
     # No ``get_user``: this backend never signs anyone in, and ``Client.force_login``
     # picks the first backend that has one.
 
 
-def on_user_login_failed(sender, credentials=None, request=None, **kwargs) -> None:
+def on_user_login_failed(
+    sender: Any,
+    credentials: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    **kwargs: Any,
+) -> None:
     """``user_login_failed`` receiver (connected in ``AccountsConfig.ready``)."""
     sign_in_failed(request)
 
@@ -150,7 +166,7 @@ def on_user_login_failed(sender, credentials=None, request=None, **kwargs) -> No
 # --- password-reset mails ------------------------------------------------------------------
 
 
-def reset_mail_allowed(*, request, user) -> bool:
+def reset_mail_allowed(*, request: HttpRequest | None, user: AbstractBaseUser) -> bool:
     """Count one reset mail to ``user`` from this client; ``False`` (and nothing
     counted) when the account or the address has had its share in this window."""
     start, length = _window(_setting("HTXSO_RESET_WINDOW_MINUTES", 60))

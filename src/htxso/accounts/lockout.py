@@ -4,22 +4,30 @@ passwords (django-axes), or a client address / network over its failure limit
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .limits import REFUSED_ATTR
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: HttpRequest) -> bool:
     if request.path.startswith("/api/"):
         return True
     accept = request.headers.get("Accept", "")
     return "application/json" in accept and "text/html" not in accept
 
 
-def lockout_response(request, response=None, credentials=None, *args, **kwargs):
+def lockout_response(
+    request: HttpRequest,
+    response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+    *args: Any,
+    **kwargs: Any,
+) -> HttpResponse:
     refused_for = getattr(request, REFUSED_ATTR, None)
     if refused_for:
         minutes = max(1, -(-int(refused_for) // 60))
@@ -35,6 +43,7 @@ def lockout_response(request, response=None, credentials=None, *args, **kwargs):
             "minutes": minutes
         }
         template = "accounts/locked_out.html"
+    resp: HttpResponse
     if _wants_json(request):
         resp = JsonResponse(
             {"code": code, "message": message, "details": {"retry_after_minutes": minutes}},

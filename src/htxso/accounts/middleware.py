@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -18,10 +22,10 @@ class UserLanguageMiddleware:
     from the cookie, the cookie is corrected so the choice is remembered.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -36,7 +40,8 @@ class UserLanguageMiddleware:
                     settings.LANGUAGE_COOKIE_NAME,
                     wanted,
                     max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    # a str setting; the stubs want the Literal values it holds
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
                     secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
                     httponly=False,
                 )
@@ -52,10 +57,10 @@ class RequireTwoFactorMiddleware:
     #: JSON (``htxso.core.api.SessionAuth``).
     OPEN_PREFIXES = ("/static/", "/media/", "/healthz", "/i18n/", "/api/")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             language = getattr(user, "preferred_language", "")
@@ -83,7 +88,7 @@ class RequireTwoFactorMiddleware:
         }
         return path in open_paths or path.startswith(self.OPEN_PREFIXES)
 
-    def _redirect_target(self, request, user) -> str | None:
+    def _redirect_target(self, request: HttpRequest, user: Any) -> str | None:
         pending = two_factor_pending(user)
         if pending == TWO_FACTOR_VERIFY:
             return reverse("accounts:two_factor_verify")

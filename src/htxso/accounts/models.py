@@ -11,28 +11,28 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.roles import (
+    API_ROLES,
+    GLOBAL_ROLES,
+    ORGANISATION_ROLES,
+    PROVINCE_ROLES,
+    STAFF_ROLES,
+    Role,
+)
 
-class Role(models.TextChoices):
-    VCA_ADMIN = "vca_admin", _("VCA administrator")
-    PROVINCE_OFFICER = "province_officer", _("Provincial alliance officer")
-    DEPARTMENT_VIEWER = "department_viewer", _("Provincial department viewer")
-    COOP_MANAGER = "coop_manager", _("Cooperative manager")
-    COOP_MEMBER = "coop_member", _("Cooperative member")
-    TRAINER = "trainer", _("Trainer")
-    BUYER = "buyer", _("Buyer")
-
-
-#: Roles that need a province and no organisation.
-PROVINCE_ROLES = {Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER}
-#: Roles that need an organisation.
-ORGANISATION_ROLES = {Role.COOP_MANAGER, Role.COOP_MEMBER}
-#: Roles that hold neither.
-GLOBAL_ROLES = {Role.VCA_ADMIN, Role.TRAINER, Role.BUYER}
-#: National and provincial staff: the roles two-factor sign-in can be made mandatory for.
-STAFF_ROLES = {Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER}
-#: Roles whose work uses the API (staff and cooperative managers); a member household
-#: that runs a market store is a seller and uses it too (``selectors.may_use_api``).
-API_ROLES = STAFF_ROLES | {Role.COOP_MANAGER}
+# Roles and their groups live in ``core.roles`` (the one place); re-exported here for
+# the models' ``choices`` and for older imports.
+__all__ = [
+    "API_ROLES",
+    "GLOBAL_ROLES",
+    "ORGANISATION_ROLES",
+    "PROVINCE_ROLES",
+    "STAFF_ROLES",
+    "ApiToken",
+    "Role",
+    "RoleAssignment",
+    "User",
+]
 
 
 class User(AbstractUser):
@@ -88,33 +88,33 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "province"],
-                condition=models.Q(role__in=["province_officer", "department_viewer"]),
+                condition=models.Q(role__in=[Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER]),
                 name="role_assignment_unique_province",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "organisation"],
-                condition=models.Q(role__in=["coop_manager", "coop_member"]),
+                condition=models.Q(role__in=[Role.COOP_MANAGER, Role.COOP_MEMBER]),
                 name="role_assignment_unique_organisation",
             ),
             models.UniqueConstraint(
                 fields=["user", "role"],
-                condition=models.Q(role__in=["vca_admin", "trainer", "buyer"]),
+                condition=models.Q(role__in=[Role.VCA_ADMIN, Role.TRAINER, Role.BUYER]),
                 name="role_assignment_unique_global",
             ),
             models.CheckConstraint(
                 name="role_assignment_scope_matches_role",
                 condition=(
                     models.Q(
-                        role__in=["province_officer", "department_viewer"],
+                        role__in=[Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER],
                         province__isnull=False,
                         organisation__isnull=True,
                     )
                     | models.Q(
-                        role__in=["coop_manager", "coop_member"],
+                        role__in=[Role.COOP_MANAGER, Role.COOP_MEMBER],
                         organisation__isnull=False,
                     )
                     | models.Q(
-                        role__in=["vca_admin", "trainer", "buyer"],
+                        role__in=[Role.VCA_ADMIN, Role.TRAINER, Role.BUYER],
                         province__isnull=True,
                         organisation__isnull=True,
                     )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from htxso.core.scoping import Scope
 
-from .models import Role, RoleAssignment, User
+from .models import ORGANISATION_ROLES, PROVINCE_ROLES, Role, RoleAssignment, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 
 def scope_for(user: User) -> Scope:
@@ -21,7 +28,17 @@ def scope_for(user: User) -> Scope:
     member_of = {o for r, _p, o in rows if r == Role.COOP_MEMBER and o}
     if user.is_superuser:
         roles.add(Role.VCA_ADMIN)
+    by_province: dict[str, set[str]] = {}
+    by_organisation: dict[str, set[int]] = {}
+    for role, province, organisation in rows:
+        if role in PROVINCE_ROLES and province:
+            by_province.setdefault(role, set()).add(province)
+        elif role in ORGANISATION_ROLES and organisation:
+            by_organisation.setdefault(role, set()).add(organisation)
     return Scope(
+        national_roles=frozenset({Role.VCA_ADMIN}) if national else frozenset(),
+        provinces_by_role={r: frozenset(v) for r, v in by_province.items()},
+        organisations_by_role={r: frozenset(v) for r, v in by_organisation.items()},
         roles=frozenset(roles),
         national_view=national,
         national_edit=national,
@@ -44,7 +61,7 @@ def role_assignments(user: User) -> list[RoleAssignment]:
             .select_related("province", "organisation", "organisation__province")
             .order_by("role", "id")
         )
-        user._htxso_assignments = cached
+        user._htxso_assignments = cached  # type: ignore[attr-defined]  # per-request cache
     return cached
 
 
@@ -53,7 +70,7 @@ TWO_FACTOR_VERIFY = "verify"
 TWO_FACTOR_ENROL = "enrol"
 
 
-def two_factor_pending(user) -> str | None:
+def two_factor_pending(user: AbstractBaseUser | AnonymousUser) -> str | None:
     """``"verify"`` when the user has a confirmed device and this session has not given
     its code, ``"enrol"`` when two-factor is mandatory for the user's role and no device
     is confirmed yet, ``None`` when the session may go on.
@@ -81,7 +98,7 @@ def two_factor_pending(user) -> str | None:
     return None
 
 
-def may_use_api(user) -> bool:
+def may_use_api(user: AbstractBaseUser | AnonymousUser) -> bool:
     """Whether the user's roles use the API, so may hold API tokens: staff, cooperative
     managers, and sellers (a member household with a market store).  A plain member or
     a buyer does not."""
@@ -93,6 +110,15 @@ def may_use_api(user) -> bool:
         return False
     if get_scope(user).has_role(*API_ROLES):
         return True
-    from htxso.market.models import Store
+    return any(check(user) for check in _api_user_checks)
 
-    return Store.objects.filter(owner=user).exists()
+
+#: Further reasons a user works through the API, added by higher apps at start-up
+#: (the market: a household that runs a store).  ``accounts`` imports no domain app.
+_api_user_checks: list[Callable[[Any], bool]] = []
+
+
+def register_api_user_check(check: Callable[[Any], bool]) -> None:
+    """Called from a domain app's ``AppConfig.ready``; registering twice is harmless."""
+    if check not in _api_user_checks:
+        _api_user_checks.append(check)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from htxso.core import audit
+from htxso.core.errors import Kind, ServiceError
 from htxso.core.notify import email_after_commit
 from htxso.core.text import nfc
 
@@ -27,10 +30,16 @@ from .models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from htxso.core.actors import Actor
+    from htxso.geo.models import Province
+
 
 def user_create(
     *,
-    actor,
+    actor: Actor,
     username: str,
     password: str | None,
     full_name: str = "",
@@ -41,11 +50,12 @@ def user_create(
 ) -> User:
     username = nfc(username).strip()
     if not username:
-        raise ValidationError({"username": _("Enter a username.")}, code="required")
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError(
-            {"username": _("This username is already taken.")}, code="username_taken"
+        raise ServiceError(
+            "required", _("Enter a username."), fields={"username": [_("Enter a username.")]}
         )
+    if User.objects.filter(username__iexact=username).exists():
+        taken = _("This username is already taken.")
+        raise ServiceError("username_taken", taken, fields={"username": [taken]})
     user = User(
         username=username,
         full_name=nfc(full_name).strip(),
@@ -55,7 +65,12 @@ def user_create(
     )
     if password:
         if validate:
-            validate_password(password, user)
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise ServiceError(
+                    "password_weak", " ".join(exc.messages), fields={"password": exc.messages}
+                ) from exc
         user.set_password(password)
     else:
         user.set_unusable_password()
@@ -66,19 +81,22 @@ def user_create(
 
 
 def role_assign(
-    *, actor, user: User, role: str, province=None, organisation=None
+    *,
+    actor: Actor,
+    user: User,
+    role: str,
+    province: Province | None = None,
+    organisation: Model | None = None,
 ) -> RoleAssignment:
     role = Role(role)
     if role in PROVINCE_ROLES and (province is None or organisation is not None):
-        raise ValidationError(
-            _("This role needs a province and no organisation."), code="role_scope"
-        )
+        raise ServiceError("role_scope", _("This role needs a province and no organisation."))
     if role in ORGANISATION_ROLES and organisation is None:
-        raise ValidationError(_("This role needs an organisation."), code="role_scope")
+        raise ServiceError("role_scope", _("This role needs an organisation."))
     if role in GLOBAL_ROLES and (province is not None or organisation is not None):
-        raise ValidationError(
+        raise ServiceError(
+            "role_scope",
             _("This role applies everywhere; do not give a province or organisation."),
-            code="role_scope",
         )
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
@@ -99,7 +117,7 @@ def role_assign(
     return assignment
 
 
-def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
     with transaction.atomic():
         before = audit.snapshot(assignment)
         audit.record(
@@ -114,9 +132,9 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
         assignment.delete()
 
 
-def user_set_language(*, actor, user: User, language: str) -> None:
+def user_set_language(*, actor: Actor, user: User, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
-        raise ValidationError(_("Unknown language."), code="language_unknown")
+        raise ServiceError("language_unknown", _("Unknown language."))
     if user.preferred_language == language:
         return
     with transaction.atomic():
@@ -133,7 +151,7 @@ def user_set_language(*, actor, user: User, language: str) -> None:
 
 
 def api_token_create(
-    *, actor, user: User, name: str = "", days: int | None = None
+    *, actor: Actor, user: User, name: str = "", days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token; the raw key is returned once and never stored."""
     raw = ApiToken.new_raw_key()
@@ -152,7 +170,7 @@ def api_token_create(
     return token, raw
 
 
-def api_token_revoke(*, actor, token: ApiToken) -> None:
+def api_token_revoke(*, actor: Actor, token: ApiToken) -> None:
     if token.revoked_at:
         return
     with transaction.atomic():
@@ -174,16 +192,17 @@ def two_factor_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="HTX Số", confirmed=False)
 
 
-def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
+def two_factor_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
     """Confirm a first device with a code from it.
 
     Refuses (``two_factor_already_on``) when the user already has a confirmed device:
     replacing one needs proof from it, see :func:`two_factor_replace`.
     """
     if TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).exists():
-        raise ValidationError(
+        raise ServiceError(
+            "two_factor_already_on",
             _("Two-factor sign-in is already on for your account."),
-            code="two_factor_already_on",
+            kind=Kind.CONFLICT,
         )
     if not device.verify_token(token):
         return False
@@ -196,7 +215,7 @@ def two_factor_confirm(*, actor, device: TOTPDevice, token: str) -> bool:
     return True
 
 
-def two_factor_replace(*, actor, device: TOTPDevice, token: str) -> bool:
+def two_factor_replace(*, actor: Actor, device: TOTPDevice, token: str) -> bool:
     """Swap the user's confirmed device for ``device`` (not yet confirmed), given a code
     from the new one.
 
@@ -207,9 +226,10 @@ def two_factor_replace(*, actor, device: TOTPDevice, token: str) -> bool:
     user = device.user
     exists = TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).exists()
     if not exists or device.confirmed:
-        raise ValidationError(
+        raise ServiceError(
+            "two_factor_not_on",
             _("There is no device to replace: turn two-factor sign-in on instead."),
-            code="two_factor_not_on",
+            kind=Kind.CONFLICT,
         )
     if not device.verify_token(token):
         return False
@@ -225,7 +245,9 @@ def two_factor_replace(*, actor, device: TOTPDevice, token: str) -> bool:
     return True
 
 
-def _make_only_device(*, actor, device: TOTPDevice, action: str, notice) -> None:
+def _make_only_device(
+    *, actor: Actor, device: TOTPDevice, action: str, notice: str | Promise
+) -> None:
     """Confirm ``device`` and delete the user's others, with the audit row and the
     e-mail to the owner, in one transaction."""
     with transaction.atomic():
@@ -236,14 +258,14 @@ def _make_only_device(*, actor, device: TOTPDevice, action: str, notice) -> None
         _security_notice(device.user, notice)
 
 
-def two_factor_disable(*, actor, user: User) -> None:
+def two_factor_disable(*, actor: Actor, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         audit.record(actor=actor, action="two_factor.disable", instance=user)
         _security_notice(user, gettext_lazy("Two-factor sign-in was turned off for your account."))
 
 
-def _security_notice(user: User, what: str) -> None:
+def _security_notice(user: User, what: str | Promise) -> None:
     """Tell the account owner about a security change, in their language."""
     from django.utils import translation
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -21,12 +24,16 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from htxso.core.access import access
+from htxso.core.errors import ServiceError
+from htxso.core.forms import show_service_error
 from htxso.core.scoping import get_scope
 
 from . import services
 from .forms import (
     ApiTokenForm,
+    LanguageForm,
     LimitedPasswordResetForm,
+    NextForm,
     OtpCodeForm,
     SignInForm,
     TwoFactorProofForm,
@@ -35,9 +42,14 @@ from .forms import (
 from .models import STAFF_ROLES
 from .selectors import TWO_FACTOR_VERIFY, may_use_api, role_assignments, two_factor_pending
 
+if TYPE_CHECKING:
+    from django import forms
 
-def _safe_next(request, default: str = "/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or default
+    from .http import AuthenticatedRequest
+
+
+def _safe_next(request: HttpRequest, default: str = "/") -> str:
+    target = NextForm.target(request.POST) or NextForm.target(request.GET) or default
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
@@ -84,17 +96,18 @@ password_change = access(authenticated=True)(
 
 @access(public=True)
 @require_POST
-def set_language(request):
+def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the interface language; remembered in a cookie and on the user."""
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    form = LanguageForm(request.POST)
+    if request.user.is_authenticated and form.is_valid():
+        language = form.cleaned_data["language"]
         services.user_set_language(actor=request.user, user=request.user, language=language)
     return django_set_language(request)
 
 
 @access(authenticated=True)
 @never_cache
-def profile(request):
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     scope = get_scope(user)
     tokens = user.api_tokens.order_by("-created_at")[:20]
@@ -113,7 +126,7 @@ def profile(request):
 
 @access(authenticated=True)
 @never_cache
-def two_factor_setup(request):
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Turn two-factor sign-in on, or replace the authenticator app.
 
     A session that owes the code of a confirmed device is sent to the code page: a new
@@ -157,17 +170,22 @@ def two_factor_setup(request):
     )
 
 
-def _confirm_device(request, form, device) -> bool:
+def _confirm_device(request: AuthenticatedRequest, form: forms.Form, device: TOTPDevice) -> bool:
     return _new_device_code(request, form, device, services.two_factor_confirm)
 
 
-def _replace_device(request, form, device) -> bool:
+def _replace_device(request: AuthenticatedRequest, form: forms.Form, device: TOTPDevice) -> bool:
     if not _two_factor_proof(request, form):
         return False
     return _new_device_code(request, form, device, services.two_factor_replace)
 
 
-def _new_device_code(request, form, device, service) -> bool:
+def _new_device_code(
+    request: AuthenticatedRequest,
+    form: forms.Form,
+    device: TOTPDevice,
+    service: Callable[..., bool],
+) -> bool:
     """Check the new device's code with ``service`` (confirm or replace), unless wrong
     codes have slowed the device down; adds the error to the form."""
     throttled = _throttle_error(device)
@@ -180,7 +198,7 @@ def _new_device_code(request, form, device, service) -> bool:
     return False
 
 
-def _two_factor_proof(request, form) -> bool:
+def _two_factor_proof(request: AuthenticatedRequest, form: forms.Form) -> bool:
     """Check a valid :class:`TwoFactorProofForm`: the password again, then a current
     code from the confirmed device.  Adds the errors to the form."""
     user = request.user
@@ -206,7 +224,7 @@ def _two_factor_proof(request, form) -> bool:
     return True
 
 
-def _throttle_error(device) -> str | None:
+def _throttle_error(device: TOTPDevice) -> str | None:
     """django-otp slows down guessing after each wrong code; say how long to wait."""
     allowed, info = device.verify_is_allowed()
     if allowed:
@@ -229,9 +247,10 @@ def _base32(key: bytes) -> str:
 
 @access(authenticated=True)
 @never_cache
-def two_factor_verify(request):
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified() or not user_has_device(user, confirmed=True):
+    # is_verified is set on the user by django_otp's OTPMiddleware
+    if user.is_verified() or not user_has_device(user, confirmed=True):  # type: ignore[attr-defined]
         return redirect(_safe_next(request, "/"))
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -251,7 +270,7 @@ def two_factor_verify(request):
 
 @access(authenticated=True)
 @require_POST
-def two_factor_disable(request):
+def two_factor_disable(request: AuthenticatedRequest) -> HttpResponse:
     """Turn two-factor sign-in off: needs the password again and a current code, so a
     stolen session cannot turn it off and enrol its own device."""
     user = request.user
@@ -265,12 +284,13 @@ def two_factor_disable(request):
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # ErrorList yields the messages (str); the stubs say ValidationError too
+                messages.error(request, error)  # type: ignore[arg-type]
     return redirect("accounts:profile")
 
 
 @access(authenticated=True)
-def api_token_create(request):
+def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not may_use_api(request.user):
@@ -298,15 +318,15 @@ def api_token_create(request):
             name=form.cleaned_data["name"],
             days=form.cleaned_data["days"],
         )
-    except ValidationError as exc:  # pragma: no cover - service validates nothing else today
-        messages.error(request, "; ".join(exc.messages))
+    except ServiceError as exc:  # pragma: no cover - service validates nothing else today
+        show_service_error(request, exc)
         return redirect("accounts:profile")
     return render(request, "accounts/api_token_created.html", {"raw": raw})
 
 
 @access(authenticated=True)
 @require_POST
-def api_token_revoke(request, pk: int):
+def api_token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = request.user.api_tokens.filter(pk=pk).first()
     if token is None:
         from django.http import Http404

@@ -14,8 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -23,20 +22,21 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from .access import AUTHENTICATED, PUBLIC, ROLES, Access
+from .access import declaration
+from .errors import Kind, ServiceError
 
 log = logging.getLogger("htxso.api")
 
 
-class ApiError(Exception):
-    """An error with a stable machine code, raised by API handlers and services."""
-
-    def __init__(self, code: str, message: str, *, status: int = 400, details: Any = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.details = details
+#: The one place a service error's kind becomes an HTTP status.
+STATUS_OF_KIND: dict[Kind, int] = {
+    Kind.INVALID: 400,
+    Kind.NOT_FOUND: 404,
+    Kind.FORBIDDEN: 403,
+    Kind.CONFLICT: 409,
+    Kind.TOO_LARGE: 413,
+    Kind.THROTTLED: 429,
+}
 
 
 class ErrorOut(Schema):
@@ -45,26 +45,33 @@ class ErrorOut(Schema):
     details: Any = None
 
 
+#: ``raw token -> user or None``; ``accounts`` registers it (``core`` imports nothing above).
+_token_lookup: Callable[[str], Any] | None = None
+#: ``user -> ServiceError or None``: what a signed-in session still owes (two-factor).
+_session_check: Callable[[Any], ServiceError | None] | None = None
+
+
+def register_api_auth(
+    *,
+    token_lookup: Callable[[str], Any],
+    session_check: Callable[[Any], ServiceError | None],
+) -> None:
+    """Called once by ``accounts`` (``AppConfig.ready``)."""
+    global _token_lookup, _session_check
+    _token_lookup, _session_check = token_lookup, session_check
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer htx_…`` tokens made by ``python -m htxso api_token create``."""
 
-    def authenticate(self, request: HttpRequest, token: str):
-        from htxso.accounts.models import ApiToken
-
-        if not token or len(token) > 200:
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        if not token or len(token) > 200 or _token_lookup is None:
             return None
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token.strip()))
-            .first()
-        )
-        if row is None or not row.is_usable or not row.user.is_active:
+        user = _token_lookup(token.strip())
+        if user is None:
             return None
-        now = timezone.now()
-        if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class SessionAuth(NinjaSessionAuth):
@@ -77,22 +84,13 @@ class SessionAuth(NinjaSessionAuth):
     affected — only verified sessions or the command line can make them.
     """
 
-    def authenticate(self, request: HttpRequest, key: str | None):
-        from htxso.accounts.selectors import TWO_FACTOR_VERIFY, two_factor_pending
-
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is None:
             return None
-        pending = two_factor_pending(user)
-        if pending:
-            raise ApiError(
-                "two_factor_required",
-                _("Enter the code from your authenticator app on the sign-in page first.")
-                if pending == TWO_FACTOR_VERIFY
-                else _("Turn on two-factor sign-in for your account first."),
-                status=403,
-                details={"action": pending},
-            )
+        problem = _session_check(user) if _session_check is not None else None
+        if problem is not None:
+            raise problem
         return user
 
 
@@ -113,17 +111,14 @@ def route(
     ``method`` is a router's ``get``/``post``/…; exactly one of ``public``,
     ``authenticated`` and ``roles`` is given.
     """
-    roles = frozenset(str(r) for r in roles)
-    if sum([public, authenticated, bool(roles)]) != 1:
-        raise ValueError("route(): declare exactly one of public, authenticated, roles")
-    policy = Access(PUBLIC if public else AUTHENTICATED if authenticated else ROLES, roles)
+    policy = declaration(public=public, authenticated=authenticated, roles=roles)
     extra = dict(kwargs.pop("openapi_extra", None) or {})
-    extra["x-htxso-access"] = sorted(roles) if roles else policy.kind
+    extra["x-htxso-access"] = sorted(policy.roles) if policy.roles else policy.kind
     responses = kwargs.pop("response", None)
 
-    def decorate(func: Callable) -> Callable:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(func)
-        def wrapper(request, *args, **kw):
+        def wrapper(request: HttpRequest, *args: Any, **kw: Any) -> Any:
             if not policy.allows(request.user if hasattr(request, "user") else None):
                 raise PermissionDenied
             return func(request, *args, **kw)
@@ -140,7 +135,9 @@ def route(
     return decorate
 
 
-def _error(api: NinjaAPI, request, status: int, code: str, message: str, details=None):
+def _error(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "details": details}, status=status
     )
@@ -149,12 +146,15 @@ def _error(api: NinjaAPI, request, status: int, code: str, message: str, details
 def install_error_handlers(api: NinjaAPI) -> None:
     """JSON errors with stable codes for every failure the API can meet."""
 
-    @api.exception_handler(ApiError)
-    def _api_error(request, exc: ApiError):
-        return _error(api, request, exc.status, exc.code, exc.message, exc.details)
+    @api.exception_handler(ServiceError)
+    def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+        details = exc.details
+        if details is None and exc.fields:
+            details = exc.field_messages()
+        return _error(api, request, STATUS_OF_KIND[exc.kind], exc.code, exc.text, details)
 
     @api.exception_handler(NinjaValidationError)
-    def _validation(request, exc: NinjaValidationError):
+    def _validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         details = [
             {"loc": [str(p) for p in e.get("loc", [])], "msg": e.get("msg"), "type": e.get("type")}
             for e in exc.errors
@@ -164,7 +164,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(DjangoValidationError)
-    def _django_validation(request, exc: DjangoValidationError):
+    def _django_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
         code = getattr(exc, "code", None)
         if not code and hasattr(exc, "error_list") and exc.error_list:
             code = exc.error_list[0].code
@@ -172,30 +172,32 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return _error(api, request, 400, code or "invalid", "; ".join(exc.messages), details)
 
     @api.exception_handler(AuthenticationError)
-    def _auth(request, exc):
+    def _auth(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(api, request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
     @api.exception_handler(PermissionDenied)
-    def _forbidden(request, exc):
+    def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(api, request, 403, "forbidden", _("Your role may not do this."))
 
     @api.exception_handler(Http404)
-    def _not_found(request, exc):
+    def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return _error(api, request, 404, "not_found", _("Not found."))
 
     @api.exception_handler(HttpError)
-    def _http_error(request, exc: HttpError):
+    def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         codes = {400: "bad_request", 405: "method_not_allowed", 413: "too_large", 429: "throttled"}
         return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
     @api.exception_handler(OverflowError)
-    def _overflow(request, exc):
+    def _overflow(request: HttpRequest, exc: Exception) -> HttpResponse:
         # A number past the database's 64-bit integers that escaped the parameter
         # types of ``core.schemas`` (Id, Offset…): the client's input, not our failure.
         log.warning("Integer overflow on %s: %s", request.path, exc)
         return _error(api, request, 400, "out_of_range", _("A number in the request is too large."))
 
     @api.exception_handler(Exception)
-    def _unexpected(request, exc):  # pragma: no cover - defensive
+    def _unexpected(
+        request: HttpRequest, exc: Exception
+    ) -> HttpResponse:  # pragma: no cover - defensive
         log.exception("Unhandled API error on %s", request.path)
         return _error(api, request, 500, "server_error", _("Something went wrong on our side."))

@@ -1,17 +1,18 @@
 """Audit trail API: staff read what they may see."""
 
 import datetime as dt
+from typing import Any
 
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from htxso.core.api import route
+from htxso.core.roles import STAFF
 
 from .models import AuditEvent
 
 router = Router(tags=["audit"])
-
-STAFF = ("vca_admin", "province_officer", "department_viewer")
 
 
 class AuditOut(Schema):
@@ -34,8 +35,8 @@ class AuditQuery(Schema):
 
 
 @route(router.get, "/events", roles=STAFF, response=list[AuditOut], summary="Audit trail")
-def events(request, filters: Query[AuditQuery]):
-    qs = AuditEvent.objects.visible_to(request.user).select_related("content_type")
+def events(request: HttpRequest, filters: Query[AuditQuery]) -> list[dict[str, Any]]:
+    qs = AuditEvent.objects.allowed(request.user, "view").select_related("content_type")
     if filters.action:
         qs = qs.filter(action=filters.action)
     rows = qs[filters.offset : filters.offset + filters.limit]

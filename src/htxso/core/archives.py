@@ -32,7 +32,7 @@ from typing import IO
 
 from django.utils.translation import gettext_lazy as _
 
-from .errors import CodedError
+from .errors import ServiceError
 from .formatting import format_number
 
 __all__ = ["OFFICE", "ArchiveLimits", "ArchiveRejected", "CheckedArchive", "open_archive"]
@@ -42,7 +42,7 @@ MIB = 1024 * KIB
 GIB = 1024 * MIB
 
 
-class ArchiveRejected(CodedError):
+class ArchiveRejected(ServiceError):
     """An archive refused before (or while) its members are read."""
 
 
@@ -253,7 +253,7 @@ class _BoundedReader:
     def __enter__(self) -> _BoundedReader:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -306,7 +306,7 @@ class CheckedArchive:
     def __enter__(self) -> CheckedArchive:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

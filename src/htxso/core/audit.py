@@ -9,12 +9,16 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .actors import Actor, SystemActor, require_actor
 from .models import AuditEvent
 
+StrOrPromise = str | Promise
+
 #: Human labels of audit actions; modules add theirs with ``ACTION_LABELS.update``.
-ACTION_LABELS: dict[str, str] = {
+ACTION_LABELS: dict[str, StrOrPromise] = {
     "user.create": _("Account created"),
     "user.language": _("Interface language changed"),
     "role.assign": _("Role given"),
@@ -83,7 +87,7 @@ def _owner(instance: models.Model | None) -> tuple[str | None, int | None]:
 
 def record(
     *,
-    actor,
+    actor: Actor,
     action: str,
     instance: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -92,10 +96,13 @@ def record(
     organisation_id: int | None = None,
 ) -> AuditEvent:
     """Write one audit row.  Call inside the service's ``transaction.atomic`` block."""
+    actor = require_actor(actor)
     inferred_province, inferred_org = _owner(instance)
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=(getattr(actor, "username", "") or "")[:150],
+        actor=None if isinstance(actor, SystemActor) else actor,  # type: ignore[misc]  # Actor's user is settings.AUTH_USER_MODEL
+        actor_label=(
+            actor.get_username() if not isinstance(actor, SystemActor) else actor.username
+        )[:150],
         action=action,
         content_type=ContentType.objects.get_for_model(instance) if instance is not None else None,
         object_id=str(instance.pk) if instance is not None and instance.pk is not None else "",

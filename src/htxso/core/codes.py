@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
-from .errors import CodedError
+from .errors import ServiceError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "CCCD_PROVINCE_CODES",
@@ -36,11 +39,11 @@ __all__ = [
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-class CodeError(CodedError):
+class CodeError(ServiceError):
     """An invalid code; ``code`` is stable, ``message`` is translatable."""
 
 
-def _as_text(value: object, empty_code: str, empty_message) -> str:
+def _as_text(value: object, empty_code: str, empty_message: StrOrPromise) -> str:
     if value is None:
         raise CodeError(empty_code, empty_message)
     text = str(value).strip()

@@ -1,11 +1,14 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from htxso import __version__
 
 from .scoping import get_scope
 
 
-def platform(request):
+def platform(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     scope = get_scope(user)
     # Key of the cached navigation fragment: the menu differs only by these flags.

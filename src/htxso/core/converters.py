@@ -22,7 +22,7 @@ class IdConverter:
             raise ValueError(value)
         return number
 
-    def to_url(self, value) -> str:
+    def to_url(self, value: int | str) -> str:
         number = int(value)
         if not 1 <= number <= MAX_INT64:
             raise ValueError(value)

@@ -24,6 +24,11 @@ DEMO_PROVINCES = {
     "66": "daklak",
 }
 DEMO_PASSWORD = "HtxSo@2026"
+#: The GTIN-14 of the demo cooperative's packaged ground coffee (the first cooperative in
+#: Đắk Lắk): the traceability demo records its lots and the market demo sells it, so the
+#: product page and the trace page link to each other on this shared GS1 key without
+#: either demo touching the other app's data.
+DEMO_COFFEE_GTIN = "08938600710055"
 
 
 @dataclass
@@ -52,7 +57,7 @@ def demo_modules() -> list[Any]:
     return sorted(found, key=lambda m: getattr(m, "ORDER", 100))
 
 
-def seed_all(stdout=None) -> DemoContext:
+def seed_all(stdout: Any = None) -> DemoContext:
     ctx = DemoContext(stdout=stdout)
     for module in demo_modules():
         with transaction.atomic():

@@ -18,12 +18,13 @@ import mimetypes
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, Storage, storages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -41,13 +42,16 @@ class PrivateFileSystemStorage(FileSystemStorage):
     refuses ``url()`` so a template cannot link a private file by mistake.
     """
 
-    def __init__(self, location=None, **kwargs):
+    def __init__(self, location: str | Path | None = None, **kwargs: Any) -> None:
         kwargs.pop("base_url", None)
         super().__init__(location=location, **kwargs)
 
     @cached_property
-    def base_location(self):
-        location = Path(self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT))
+    def base_location(self) -> str:
+        # FileSystemStorage keeps the ``location`` argument in ``_location`` (not in the stubs)
+        location = Path(
+            self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)  # type: ignore[attr-defined]
+        )
         resolved = location.resolve()
         for public in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
             if public and resolved.is_relative_to(Path(public).resolve()):
@@ -56,13 +60,14 @@ class PrivateFileSystemStorage(FileSystemStorage):
                 )
         return str(location)
 
-    def _clear_cached_properties(self, setting, **kwargs):
-        super()._clear_cached_properties(setting, **kwargs)
+    def _clear_cached_properties(self, setting: str, **kwargs: Any) -> None:
+        # setting_changed passes every name; the stubs list only the base class's four
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting in ("PRIVATE_MEDIA_ROOT", "MEDIA_ROOT", "STATIC_ROOT"):
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         raise ValueError("Private files have no URL; serve them with private_file_response().")
 
 
@@ -80,10 +85,10 @@ class UnguessableName:
     def __init__(self, prefix: str = ""):
         self.prefix = prefix
 
-    def __call__(self, instance, filename: str) -> str:
+    def __call__(self, instance: object, filename: str) -> str:
         return unguessable_name(timezone.now().strftime(self.prefix), suffix=Path(filename).suffix)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, UnguessableName) and other.prefix == self.prefix
 
 
@@ -95,7 +100,7 @@ def unguessable_name(prefix: str, *, suffix: str = "") -> str:
 
 def private_file_response(
     storage_name: str, name: str, filename: str, *, content_type: str | None = None
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Answer with one private file as a download; call it only after the view has
     checked the user may have it.  404 when the file is not there."""
     mode = (getattr(settings, "HTXSO_PRIVATE_FILES_ACCEL", "") or "").strip().lower()
@@ -107,7 +112,8 @@ def private_file_response(
     if not name or not storage.exists(name):  # exists() refuses names outside the root
         raise Http404
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    path = None
+    path = ""
+    response: HttpResponseBase
     if mode:
         try:
             path = storage.path(name)
@@ -122,7 +128,8 @@ def private_file_response(
         response["X-Sendfile"] = path
     else:
         response = FileResponse(storage.open(name, "rb"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # a str whenever as_attachment is true; the stubs say str | None
+    response["Content-Disposition"] = content_disposition_header(True, filename)  # type: ignore[assignment]
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

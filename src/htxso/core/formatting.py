@@ -16,13 +16,14 @@ import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.text import fold
 
-from .errors import CodedError
+from .errors import ServiceError
 
 __all__ = [
     "MAX_VND",
@@ -47,7 +48,7 @@ VND_SEPARATOR = "\u00a0"
 MAX_VND = 10**15
 
 
-class ParseError(CodedError):
+class ParseError(ServiceError):
     """A value that cannot be read; ``code`` is stable, ``message`` is translatable."""
 
 
@@ -94,7 +95,7 @@ def format_number(n: int | float | Decimal, decimals: int = 0) -> str:
 _VI_TO_EN_SEPARATORS = str.maketrans(".,", ",.")
 
 
-def format_quantity(value, decimals: int = 1, *, language: str = "vi") -> str:
+def format_quantity(value: Any, decimals: int = 1, *, language: str = "vi") -> str:
     """A measured quantity for people, as Django's ``floatformat:"-N"`` rounds it but
     grouped by thousands: ``decimals`` places unless the rounded value is whole —
     ``1250.5`` → ``"1.250,5"`` in Vietnamese and ``"1,250.5"`` in English, ``1.2`` with 2

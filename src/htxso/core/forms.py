@@ -1,4 +1,5 @@
-"""Form pieces every app shares: integers that fit the database.
+"""Form pieces every app shares: integers that fit the database, and the one place a
+page shows a service error (:func:`show_service_error`).
 
 A form ``IntegerField`` without ``max_value`` accepts 2**64 or forty nines; such a value
 reaching a query or a save raised OverflowError on SQLite (a 500).  Decorate a form
@@ -10,14 +11,22 @@ integer with an ordinary form error.  A multiple choice of rows uses
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import Http404
+
+from .errors import Kind, ServiceError
 from .schemas import MAX_INT64, MIN_INT64
 
+_Form = TypeVar("_Form", bound=type[forms.BaseForm])
 
-def fits_int64(value) -> bool:
+
+def fits_int64(value: object) -> bool:
     return isinstance(value, int) and MIN_INT64 <= value <= MAX_INT64
 
 
@@ -36,24 +45,24 @@ def bound_integer_field(field: forms.Field) -> forms.Field:
     return field
 
 
-def bounded_integers(form_class):
+def bounded_integers(form_class: _Form) -> _Form:
     """Class decorator: bound every integer field of the form's instances."""
     original_init = form_class.__init__
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self: forms.BaseForm, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         for field in self.fields.values():
             bound_integer_field(field)
 
     __init__.__wrapped__ = original_init  # type: ignore[attr-defined]
-    form_class.__init__ = __init__
+    form_class.__init__ = __init__  # type: ignore[method-assign]  # what the decorator is for
     return form_class
 
 
 class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows whose ids are checked before the ``__in`` query."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Iterable[Any]) -> Any:
         key = self.to_field_name or "pk"
         if key == "pk":
             for item in value:
@@ -67,12 +76,48 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_choice",
                         params={"value": item},
                     )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private: not in the stubs
 
 
 class BoundedIntegerField(forms.IntegerField):
     """An ``IntegerField`` whose default bounds are a signed 64-bit integer."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bound_integer_field(self)
+
+
+def show_service_error(
+    request: Any, exc: ServiceError | ValidationError, form: forms.BaseForm | None = None
+) -> None:
+    """The one place a page turns a service's refusal into what the person sees.
+
+    A refusal of the actor is not a form error: ``forbidden`` becomes 403 and
+    ``not_found`` 404 (so a refused write never looks like a success).  Anything else
+    goes on the form — each message on its field when the form has it — or, without a
+    form, into a flash message for the next page.
+    """
+    kind = getattr(exc, "kind", Kind.INVALID)
+    if kind is Kind.FORBIDDEN:
+        raise PermissionDenied(str(exc))
+    if kind is Kind.NOT_FOUND:
+        raise Http404(str(exc))
+    if form is None:
+        messages.error(request, _service_text(exc))
+        return
+    fields = getattr(exc, "fields", None) or (exc.error_dict if hasattr(exc, "error_dict") else {})
+    if fields:
+        for name, items in fields.items():
+            for item in items:
+                # keep each problem's code on the form (pages and tests read it)
+                if not isinstance(item, ValidationError):
+                    item = ValidationError(str(item), code=getattr(exc, "code", None))
+                form.add_error(name if name in form.fields else None, item)
+    else:
+        form.add_error(None, ValidationError(_service_text(exc), code=getattr(exc, "code", None)))
+
+
+def _service_text(exc: ServiceError | ValidationError) -> str:
+    if isinstance(exc, ServiceError):
+        return exc.text
+    return " ".join(str(m) for m in exc.messages)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,11 @@ FIELDS = (
 
 
 class LetterTemplateForm(forms.ModelForm):
+    #: Which submit button was pressed: save the template, or download a preview of it.
+    action = forms.ChoiceField(
+        choices=[("save", "save"), ("preview", "preview")], required=False, initial="save"
+    )
+
     class Meta:
         model = LetterTemplate
         fields = FIELDS
@@ -58,7 +65,7 @@ class LetterTemplateForm(forms.ModelForm):
             "signer_name": forms.TextInput(attrs={"maxlength": 120}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in FIELDS:
             field = self.fields[name]

@@ -5,8 +5,13 @@ form body is NFC-normalised and stripped of NUL characters before any view sees 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
-from django.http import QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+if TYPE_CHECKING:
+    from django.http.request import _ImmutableQueryDict
 
 
 def _clean(value: str) -> str:
@@ -17,14 +22,14 @@ def _clean(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
-def _normalised(qd: QueryDict) -> QueryDict:
+def _normalised(qd: _ImmutableQueryDict) -> _ImmutableQueryDict:
     if not qd:
         return qd
     out = QueryDict(mutable=True, encoding=qd.encoding)
     for key, values in qd.lists():
         out.setlist(_clean(key), [_clean(v) for v in values])
     out._mutable = False
-    return out
+    return cast("_ImmutableQueryDict", out)
 
 
 class AnonymousBodyLimitMiddleware:
@@ -41,17 +46,17 @@ class AnonymousBodyLimitMiddleware:
     signed in) and before ``NormalizeInputMiddleware`` and CSRF, which read the body.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             refused = self._refuse(request)
             if refused is not None:
                 return refused
         return self.get_response(request)
 
-    def _refuse(self, request):
+    def _refuse(self, request: HttpRequest) -> HttpResponse | None:
         from django.conf import settings
 
         limit = settings.HTXSO_ANONYMOUS_MAX_BODY
@@ -71,7 +76,7 @@ class AnonymousBodyLimitMiddleware:
         return _too_large(request, anonymous_limit=limit)
 
 
-def _signed_in(request) -> bool:
+def _signed_in(request: HttpRequest) -> bool:
     """A session with a user, or a usable API token (without touching the body)."""
     from django.contrib.auth import SESSION_KEY, get_user
 
@@ -96,10 +101,10 @@ def _signed_in(request) -> bool:
 
 
 class NormalizeInputMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         request.GET = _normalised(request.GET)
         # Reading a multipart body here fixes the upload handlers before a view runs;
         # HTX Số uses Django's default handlers (large files spill to temporary files).
@@ -116,7 +121,7 @@ class NormalizeInputMiddleware:
         return self.get_response(request)
 
 
-def _too_large(request, anonymous_limit: int | None = None):
+def _too_large(request: HttpRequest, anonymous_limit: int | None = None) -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _
@@ -139,7 +144,7 @@ def _too_large(request, anonymous_limit: int | None = None):
     )
 
 
-def _length_required(request):
+def _length_required(request: HttpRequest) -> HttpResponse:
     from django.http import JsonResponse
     from django.shortcuts import render
     from django.utils.translation import gettext as _

@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
+from .policy import Policy
 from .scoping import ScopedManager
 
 
@@ -15,7 +17,9 @@ class AuditEvent(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = "organisation_id"
-    scope_members_see_organisation = False
+    #: Staff of the province and the organisation's manager read the trail; nobody
+    #: changes it (services write it through ``core.audit.record``).
+    policy = Policy(view=roles.READERS)
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
 
-def _nfc(value):
+def _nfc(value: Any) -> Any:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value.replace("\x00", "")).strip()
     return value

@@ -9,27 +9,24 @@ declaring on the model where its province and organisation are::
         scope_organisation_path = "pk"
         objects = ScopedManager()
 
-``Model.objects.visible_to(user)`` and ``.editable_by(user)`` then return only what the
-user may see or change, and :func:`get_visible_or_404` answers 404 for "missing" and
-"not yours" alike, so ids of other provinces' records cannot be probed.
+``Model.objects.allowed(user, action)`` then returns only the rows the model's policy
+(``core.policy``) lets the user see or change, and ``core.policy.get_allowed_or_404``
+answers 404 for "missing" and "not yours" alike, so ids of other provinces' records
+cannot be probed.
 
 What a user may reach is computed once per request from their role assignments
-(:func:`get_scope`), see ``accounts.models.Role``.
+(:func:`get_scope`, built by the function ``accounts`` registers with
+:func:`register_scope_builder`: ``core`` imports nothing above it).  Who may do what
+to a model is its policy (``core.policy``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
-from django.db.models import Q
-from django.http import Http404
-
-if TYPE_CHECKING:  # pragma: no cover
-    from django.contrib.auth.models import AnonymousUser
-
-    from htxso.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,16 @@ class Scope:
     member_organisations: frozenset[int] = frozenset()
     trainer: bool = False
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: Roles held everywhere (the VCA; a superuser counts as one).
+    national_roles: frozenset[str] = frozenset()
+    #: For each province role held, the provinces (codes) it applies to.
+    provinces_by_role: Mapping[str, frozenset[str]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+    #: For each organisation role held, the organisations (ids) it applies to.
+    organisations_by_role: Mapping[str, frozenset[int]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
 
     @property
     def is_staff_scope(self) -> bool:
@@ -59,82 +66,36 @@ class Scope:
 EMPTY_SCOPE = Scope()
 
 
-def get_scope(user: User | AnonymousUser | None) -> Scope:
+_scope_builder: Callable[[Any], Scope] | None = None
+
+
+def register_scope_builder(builder: Callable[[Any], Scope]) -> None:
+    """Called once by ``accounts`` (its ``AppConfig.ready``) with ``scope_for``."""
+    global _scope_builder
+    _scope_builder = builder
+
+
+def get_scope(user: Any) -> Scope:
     """The user's scope, cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return EMPTY_SCOPE
     cached = getattr(user, "_htxso_scope", None)
     if cached is None:
-        from htxso.accounts.selectors import scope_for
-
-        cached = scope_for(user)
-        user._htxso_scope = cached  # type: ignore[union-attr]
+        if _scope_builder is None:  # pragma: no cover - accounts is always installed
+            raise RuntimeError("no scope builder registered (is htxso.accounts installed?)")
+        cached = _scope_builder(user)
+        user._htxso_scope = cached
     return cached
 
 
-def _scope_filter(model: type[models.Model], provinces, organisations) -> Q:
-    province_path = getattr(model, "scope_province_path", None)
-    organisation_path = getattr(model, "scope_organisation_path", None)
-    q = Q(pk__in=[])
-    if province_path and provinces:
-        q |= Q(**{f"{province_path}__in": sorted(provinces)})
-    if organisation_path and organisations:
-        q |= Q(**{f"{organisation_path}__in": sorted(organisations)})
-    return q
-
-
 class ScopedQuerySet(models.QuerySet):
-    """QuerySet with the two scoping methods every organisation-owned model shares."""
+    """QuerySet of an organisation-owned model: ``allowed(user, action)`` asks the
+    model's policy (``core.policy``)."""
 
-    def visible_to(self, user) -> ScopedQuerySet:
-        scope = get_scope(user)
-        if scope.national_view:
-            return self.all()
-        hook = getattr(self.model, "scope_visible_extra", None)
-        q = _scope_filter(
-            self.model,
-            scope.view_provinces,
-            scope.view_organisations | scope.member_organisations
-            if getattr(self.model, "scope_members_see_organisation", True)
-            else scope.view_organisations,
-        )
-        if hook is not None:
-            q |= hook(user, scope)
-        return self.filter(q)
+    def allowed(self, user: Any, action: str = "view") -> ScopedQuerySet:
+        from .policy import policy_for
 
-    def editable_by(self, user) -> ScopedQuerySet:
-        scope = get_scope(user)
-        if scope.national_edit:
-            return self.all()
-        q = _scope_filter(self.model, scope.edit_provinces, scope.edit_organisations)
-        hook = getattr(self.model, "scope_editable_extra", None)
-        if hook is not None:
-            q |= hook(user, scope)
-        return self.filter(q)
+        return policy_for(self.model).queryset(user, action, self)  # type: ignore[return-value]
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
-
-
-def get_visible_or_404(model_or_qs, user, **lookup):
-    """Fetch one object the user may see; 404 for missing and for not-yours alike."""
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
-    try:
-        return qs.visible_to(user).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def get_editable_or_404(model_or_qs, user, **lookup):
-    """Fetch one object the user may change.
-
-    An object the user may see but not change answers 403 (PermissionDenied) so the
-    page can say why; one they cannot see answers 404.
-    """
-    from django.core.exceptions import PermissionDenied
-
-    obj = get_visible_or_404(model_or_qs, user, **lookup)
-    qs = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
-    if not qs.editable_by(user).filter(pk=obj.pk).exists():
-        raise PermissionDenied
-    return obj

@@ -44,7 +44,7 @@ from typing import Literal
 
 from django.utils.translation import gettext_lazy as _
 
-from .errors import CodedError
+from .errors import ServiceError
 
 __all__ = [
     "LegacyReading",
@@ -67,7 +67,7 @@ __all__ = [
 LegacyEncoding = Literal["tcvn3", "vni"]
 
 
-class TextError(CodedError):
+class TextError(ServiceError):
     """Text that cannot be accepted; ``code`` is stable, ``message`` is translatable."""
 
 

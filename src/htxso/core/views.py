@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .access import access
 from .audit import ACTION_LABELS
 from .models import AuditEvent
+from .roles import STAFF
 
-STAFF = ("vca_admin", "province_officer", "department_viewer")
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    class HtmxRequest(HttpRequest):
+        htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware
 
 
-def csrf_failure(request, reason: str = ""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(
         request,
         "errors/error.html",
@@ -29,7 +37,7 @@ def csrf_failure(request, reason: str = ""):
     )
 
 
-def error_400(request, exception=None):
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,
         "errors/error.html",
@@ -42,7 +50,7 @@ def error_400(request, exception=None):
     )
 
 
-def error_403(request, exception=None):
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,
         "errors/error.html",
@@ -55,7 +63,7 @@ def error_403(request, exception=None):
     )
 
 
-def error_404(request, exception=None):
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
         request,
         "errors/error.html",
@@ -68,7 +76,7 @@ def error_404(request, exception=None):
     )
 
 
-def error_500(request):
+def error_500(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "errors/error.html",
@@ -84,8 +92,8 @@ def error_500(request):
 
 
 @access(roles=STAFF)
-def audit_list(request):
-    qs = AuditEvent.objects.visible_to(request.user).select_related("province")
+def audit_list(request: HtmxRequest) -> HttpResponse:
+    qs = AuditEvent.objects.allowed(request.user, "view").select_related("province")
     action = request.GET.get("action", "")[:80]
     if action in ACTION_LABELS:
         qs = qs.filter(action=action)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from htxso.accounts.models import Role
-
 from .access import access
+from .actors import require_actor
 from .documents.letters import letter_from_template, render_letter_docx
 from .documents.placeholders import PLACEHOLDERS, sample_context, sample_letter_fields
 from .documents.responses import download_response
 from .documents.services import clean_template_fields, letter_template_update
 from .documents.templating import TemplateTextError
+from .errors import ServiceError
+from .forms import show_service_error
 from .forms_documents import FIELDS, LetterTemplateForm
 from .models import LetterTemplate
+from .roles import VCA
 
 
 def _docx_response(template: LetterTemplate) -> HttpResponse:
@@ -34,30 +35,30 @@ def _placeholder_help(template: LetterTemplate) -> list[tuple[str, object, str]]
     ]
 
 
-@access(roles=[Role.VCA_ADMIN])
-def template_list(request):
+@access(roles=VCA)
+def template_list(request: HttpRequest) -> HttpResponse:
     templates = LetterTemplate.objects.select_related("updated_by").order_by("title", "code")
     return render(request, "documents/template_list.html", {"templates": templates})
 
 
-@access(roles=[Role.VCA_ADMIN])
-def template_edit(request, code: str):
+@access(roles=VCA)
+def template_edit(request: HttpRequest, code: str) -> HttpResponse:
     template = get_object_or_404(LetterTemplate, code=code)
     if request.method == "POST":
         form = LetterTemplateForm(request.POST, instance=LetterTemplate.objects.get(pk=template.pk))
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in FIELDS}
             try:
-                if request.POST.get("action") == "preview":
+                if form.cleaned_data["action"] == "preview":
                     # the text as typed, not saved: a letter filled with sample values
                     values = clean_template_fields(template, fields)
                     draft = LetterTemplate(code=template.code, **{**fields, **values})
                     return _docx_response(draft)
-                updated = letter_template_update(actor=request.user, template=template, **fields)
-            except ValidationError as exc:
-                for name, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
+                updated = letter_template_update(
+                    actor=require_actor(request.user), template=template, **fields
+                )
+            except ServiceError as exc:
+                show_service_error(request, exc, form)
             else:
                 messages.success(
                     request, _("Template “%(title)s” saved.") % {"title": updated.title}
@@ -77,8 +78,8 @@ def template_edit(request, code: str):
     )
 
 
-@access(roles=[Role.VCA_ADMIN])
-def template_preview(request, code: str):
+@access(roles=VCA)
+def template_preview(request: HttpRequest, code: str) -> HttpResponse:
     template = get_object_or_404(LetterTemplate, code=code)
     try:
         return _docx_response(template)

@@ -2,7 +2,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from htxso.core.api import ApiError, route
+from htxso.core.api import route
+from htxso.core.errors import not_found
 from htxso.core.schemas import Text
 
 from . import selectors
@@ -43,7 +44,7 @@ def provinces(request):
 )
 def wards(request, code: str, filters: Query[WardQuery]):
     if not Province.objects.filter(pk=code).exists():
-        raise ApiError("province_unknown", _("Unknown province code."), status=404)
+        raise not_found(_("Unknown province code."), "province_unknown")
     qs = selectors.wards_of(code, filters.q)
     return [
         {"code": c, "name": n, "province_code": p}

@@ -5,19 +5,21 @@
 * Buyer: the signed-in user's own orders.
 * Seller: the orders and products of stores the user runs; order state changes.
 
-Errors are JSON with a stable ``code`` (``core.api.ApiError``).
+Errors are JSON with a stable ``code`` (``core.errors.ServiceError``, turned into JSON
+by ``core.api``).
 """
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from htxso.accounts.models import Role
-from htxso.core.api import ApiError, route
+from htxso.core import roles
+from htxso.core.api import route
+from htxso.core.errors import Kind, ServiceError
+from htxso.core.policy import allowed, holds
 from htxso.core.schemas import Id, NonNegative, Offset, Text
 
 from . import selectors
@@ -25,11 +27,8 @@ from .models import Order, OrderState, Product, Store
 from .payment import order_payment, order_qr_png
 from .search import SearchFilters, parse_query, search_products
 from .services import orders as order_svc
-from .services.common import MarketError
 
 router = Router(tags=["market"])
-
-SELLER_ROLES = [Role.COOP_MANAGER, Role.COOP_MEMBER, Role.VCA_ADMIN]
 
 
 class CategoryOut(Schema):
@@ -270,7 +269,7 @@ def _store(s: Store) -> dict:
 
 
 def _not_found(what: str):
-    return ApiError("not_found", _("Not found."), status=404, details={"object": what})
+    return ServiceError("not_found", _("Not found."), details={"object": what}, kind=Kind.NOT_FOUND)
 
 
 # ------------------------------------------------------------------ public catalogue
@@ -395,8 +394,10 @@ def my_order_qr(request, market_order_code: str):
 
     payment = order_payment(_my_order(request, market_order_code))
     if payment is None:
-        raise ApiError(
-            "no_payment_due", _("This order does not await a VietQR payment."), status=404
+        raise ServiceError(
+            "no_payment_due",
+            _("This order does not await a VietQR payment."),
+            kind=Kind.NOT_FOUND,
         )
     response = HttpResponse(order_qr_png(payment), content_type="image/png")
     response["Cache-Control"] = "private, no-store"
@@ -408,11 +409,8 @@ def my_order_qr(request, market_order_code: str):
 
 def _seller_store(request, store_id: int) -> Store:
     store = selectors.seller_stores(request.user).filter(pk=store_id).first()
-    if store is None and Store.objects.editable_by(request.user).filter(pk=store_id).exists():
-        from htxso.core.scoping import get_scope
-
-        if get_scope(request.user).national_edit:
-            store = Store.objects.get(pk=store_id)
+    if store is None and holds(request.user, roles.VCA):
+        store = Store.objects.filter(pk=store_id).first()
     if store is None:
         raise _not_found("Store")
     return store
@@ -421,7 +419,7 @@ def _seller_store(request, store_id: int) -> Store:
 @route(
     router.get,
     "/seller/stores/{market_store_id}/orders",
-    roles=SELLER_ROLES,
+    roles=roles.SELLERS,
     response=list[SellerOrderOut],
 )
 def seller_orders(
@@ -442,7 +440,7 @@ def seller_orders(
 @route(
     router.get,
     "/seller/stores/{market_store_id}/products",
-    roles=SELLER_ROLES,
+    roles=roles.SELLERS,
     response=list[SellerProductOut],
 )
 def seller_products(request, market_store_id: Id):
@@ -468,7 +466,7 @@ def seller_products(request, market_store_id: Id):
 @route(
     router.post,
     "/seller/orders/{market_order_id}/transition",
-    roles=SELLER_ROLES,
+    roles=roles.SELLERS,
     response=SellerOrderOut,
     summary="Move an order of your store to its next state",
     openapi_extra={
@@ -483,35 +481,23 @@ def seller_order_transition(request, market_order_id: Id):
 
     from pydantic import ValidationError as PydanticError
 
-    order = Order.objects.editable_by(request.user).filter(pk=market_order_id).first()
+    order = allowed(Order, request.user, "change").filter(pk=market_order_id).first()
     if order is None:
         raise _not_found("Order")
     try:
         data = TransitionIn.model_validate(json.loads(request.body or b"{}"))
     except (ValueError, UnicodeDecodeError, PydanticError) as exc:
-        raise ApiError(
-            "invalid_body", _("The body must be JSON with to_state (and reason)."), status=400
+        raise ServiceError(
+            "invalid_body", _("The body must be JSON with to_state (and reason).")
         ) from exc
     if data.to_state not in OrderState.values:
-        raise ApiError("bad_state", _("Unknown order state."), status=400)
-    try:
-        order = order_svc.order_transition(
-            actor=request.user,
-            order=order,
-            to_state=data.to_state,
-            reason=data.reason,
-            reference=data.reference,
-        )
-    except MarketError as exc:
-        raise ApiError(exc.code, exc.text, status=409) from exc
-    except ValidationError as exc:
-        raise ApiError(
-            "invalid",
-            "; ".join(exc.messages),
-            status=400,
-            details=getattr(exc, "message_dict", None),
-        ) from exc
-    except PermissionDenied:
-        raise _not_found("Order") from None
+        raise ServiceError("bad_state", _("Unknown order state."))
+    order = order_svc.order_transition(
+        actor=request.user,
+        order=order,
+        to_state=data.to_state,
+        reason=data.reason,
+        reference=data.reference,
+    )
     order = Order.objects.select_related("store", "ward").prefetch_related("lines").get(pk=order.pk)
     return _seller_order(order)

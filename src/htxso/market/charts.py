@@ -1,13 +1,13 @@
-"""Charts of the market pages, drawn with the registry's small server-side SVG charts
-(``registry.charts``: no JavaScript, a ``<title>``/``<desc>``, every value also as
+"""Charts of the market pages, drawn with the shared small server-side SVG charts
+(``core.charts``: no JavaScript, a ``<title>``/``<desc>``, every value also as
 text and in a data table)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from htxso.core.charts import PALETTE, Chart, Row, bar_chart, column_chart
 from htxso.core.formatting import format_number, format_vnd
-from htxso.registry.charts import PALETTE, Chart, Row, bar_chart, column_chart
 
 from .selectors_stats import CategoryRow, WeekSales
 

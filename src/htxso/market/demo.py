@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from htxso.core.demodata import DEMO_PROVINCES, DemoContext
+from htxso.core.actors import PUBLIC, SCHEDULER
+from htxso.core.demodata import DEMO_COFFEE_GTIN, DEMO_PROVINCES, DemoContext
 
 ORDER = 50
 
@@ -219,7 +220,7 @@ def _orders(ctx: DemoContext, stores) -> int:
                 if v:
                     cart_svc.cart_add(cart=cart, variant_id=v.pk, quantity=1 + n % 2)
             (order,) = order_svc.checkout_place(
-                actor=buyer,
+                actor=buyer or PUBLIC,
                 cart=cart,
                 idempotency_key=key,
                 data={
@@ -244,16 +245,15 @@ def _orders(ctx: DemoContext, stores) -> int:
                     step, ""
                 )
                 order = order_svc.order_transition(
-                    actor=admin,
+                    actor=SCHEDULER if step == "expired" else admin,
                     order=order,
                     to_state=step,
                     reason=reason,
-                    system=step == "expired",
                 )
             if order.state in ("delivered", "completed"):
                 for line in order.lines.all():
                     review_svc.review_create(
-                        actor=buyer,
+                        actor=buyer or PUBLIC,
                         order=order,
                         product_id=line.product_id,
                         rating=4 + n % 2,
@@ -263,7 +263,7 @@ def _orders(ctx: DemoContext, stores) -> int:
                     if state == "completed" and method == "cod":
                         review = order.reviews.first()
                         review_svc.report_create(
-                            actor=None, review=review, reason="spam", detail="Thử báo cáo"
+                            actor=PUBLIC, review=review, reason="spam", detail="Thử báo cáo"
                         )
             created += 1
     return created
@@ -277,5 +277,26 @@ def seed(ctx: DemoContext) -> None:
         for i, store in enumerate(province_stores):
             products += _products(ctx, store, code, i)
         stores += province_stores
+    _coffee_gtin()
     orders = _orders(ctx, stores) if stores else 0
     ctx.log(f"market: {len(stores)} stores, {products} new products, {orders} new orders")
+
+
+def _coffee_gtin() -> None:
+    """The roasted coffee of the first cooperative in Đắk Lắk carries the GTIN of the
+    coffee whose lots the traceability demo records (``DEMO_COFFEE_GTIN``), so its
+    product page links to the trace page and the trace page back to it."""
+    from htxso.registry.models import Organisation
+
+    from .models import Product
+
+    if Product.objects.filter(gtin=DEMO_COFFEE_GTIN).exists():
+        return
+    org = Organisation.objects.filter(province_id="66", kind="cooperative").order_by("id").first()
+    product = (
+        Product.objects.filter(store__organisation=org, title__icontains="rang", gtin="")
+        .order_by("id")
+        .first()
+    )
+    if org is not None and product is not None:
+        Product.objects.filter(pk=product.pk).update(gtin=DEMO_COFFEE_GTIN)

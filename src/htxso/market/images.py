@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from htxso.core.errors import CodedError
+from htxso.core.errors import ServiceError
 
 __all__ = [
     "ALLOWED_FORMATS",
@@ -55,7 +55,7 @@ JPEG_QUALITY = 85
 WEBP_QUALITY = 85
 
 
-class ImageRejected(CodedError):
+class ImageRejected(ServiceError):
     """An upload that is not accepted; ``code`` is stable, ``message`` translatable."""
 
 

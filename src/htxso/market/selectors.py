@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from htxso.core.scoping import get_scope
-
 from .models import (
     Category,
     Order,
@@ -104,20 +102,17 @@ def public_stores() -> QuerySet[Store]:
 
 def seller_stores(user) -> QuerySet[Store]:
     """Stores the user runs: of organisations they manage, or their household's."""
-    from django.db.models import Q
-
-    scope = get_scope(user)
     if not user.is_authenticated:
         return Store.objects.none()
     return (
-        Store.objects.filter(Q(organisation__in=scope.edit_organisations) | Q(owner=user))
+        Store.objects.allowed(user, "sell")
         .select_related("organisation__province")
         .order_by("name")
     )
 
 
 def seller_orders(user, store: Store, state: str | None = None) -> QuerySet[Order]:
-    qs = Order.objects.editable_by(user).filter(store=store).prefetch_related("lines")
+    qs = Order.objects.allowed(user, "change").filter(store=store).prefetch_related("lines")
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-placed_at", "-id")
@@ -156,12 +151,12 @@ def moderation_queue(user) -> dict:
     """Stores waiting for verification and open reports in the officer's provinces."""
     return {
         "pending_stores": list(
-            Store.objects.editable_by(user)
+            Store.objects.allowed(user, "verify")
             .filter(status=StoreStatus.PENDING)
             .select_related("organisation__province")
         ),
         "reports": list(
-            Report.objects.editable_by(user)
+            Report.objects.allowed(user, "resolve")
             .filter(status=ReportStatus.OPEN)
             .select_related("product", "review__product")[:100]
         ),

@@ -18,6 +18,8 @@ from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
+from htxso.core import roles
+from htxso.core.policy import holds
 from htxso.core.scoping import get_scope
 from htxso.geo.models import Province
 
@@ -128,10 +130,10 @@ class MarketStats:
 
 def stats_provinces(user) -> tuple[bool, list[str]]:
     """(national, province codes) the user may read market statistics for."""
-    scope = get_scope(user)
-    if scope.national_view:
+    if holds(user, roles.VCA):
         return True, []
-    return False, sorted(scope.view_provinces)
+    by_role = get_scope(user).provinces_by_role
+    return False, sorted(set().union(*(by_role.get(r, frozenset()) for r in roles.STAFF)))
 
 
 def _since(period: str) -> dt.datetime | None:
@@ -287,17 +289,13 @@ def seller_store_or_404(user, store_id) -> Store:
 
     Officers who may edit stores for verification are not sellers: 404 for them too.
     """
-    scope = get_scope(user)
     try:
         store_pk = int(store_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    seller = Q(organisation_id__in=sorted(scope.edit_organisations))
-    if user.is_authenticated:
-        seller |= Q(owner=user)
     store = (
-        Store.objects.editable_by(user)
-        .filter(seller, pk=store_pk)
+        Store.objects.allowed(user, "sell")
+        .filter(pk=store_pk)
         .select_related("organisation__province")
         .first()
     )

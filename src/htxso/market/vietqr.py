@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.errors import CodedError
+from htxso.core.errors import ServiceError
 from htxso.market.banks import Bank, bank_by_bin
 
 __all__ = [
@@ -61,7 +61,7 @@ _BIN_RE = re.compile(r"[0-9]{6}")
 _CRC_RE = re.compile(r"[0-9A-Fa-f]{4}")
 
 
-class VietQRError(CodedError):
+class VietQRError(ServiceError):
     """A payload that cannot be built or read; ``code`` is stable."""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,16 +13,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
+from htxso.core.actors import PUBLIC, Actor
+from htxso.core.errors import ServiceError
+from htxso.core.forms import show_service_error
 from htxso.geo.models import Province
 
 from . import selectors
+from .forms import BuyerOrderForm, CartAddForm, CartUpdateForm, CheckoutForm, ReportForm
 from .models import Checkout, Fulfilment, PaymentMethod, ReportReason, Review
 from .payment import order_payment, order_qr_png
 from .services import cart as cart_svc
 from .services import orders as order_svc
 from .services import reviews as review_svc
-from .services.common import MarketError
-from .views_common import error_dict
+from .views_common import form_service_error, service_errors
+
+
+def _actor(request) -> Actor:
+    """The signed-in buyer, or ``PUBLIC`` for a guest."""
+    return request.user if request.user.is_authenticated else PUBLIC
 
 
 def _cart_context(request, cart):
@@ -38,6 +45,9 @@ def _cart_context(request, cart):
         g["subtotal"] += line.amount
     count = sum(line.quantity for line in lines)
     cart_svc.remember_count(request, count)
+    form = CartUpdateForm(lines=lines, initial={f"qty-{ln.pk}": ln.quantity for ln in lines})
+    for line in lines:
+        line.qty_field = form[f"qty-{line.pk}"]
     return {
         "cart": cart,
         "groups": list(groups.values()),
@@ -81,11 +91,11 @@ def cart_view(request):
 @require_POST
 def cart_add(request):
     cart = cart_svc.cart_for(request, create=True)
+    form = CartAddForm(request.POST)
+    values = form.values()
     try:
         line = cart_svc.cart_add(
-            cart=cart,
-            variant_id=request.POST.get("variant"),
-            quantity=request.POST.get("quantity") or 1,
+            cart=cart, variant_id=values["variant"], quantity=values["quantity"] or 1
         )
         cart_svc.remember_count(request, cart_svc.cart_count(cart))
         messages.success(
@@ -98,10 +108,10 @@ def cart_add(request):
                 _("View cart and order"),
             ),
         )
-    except MarketError as exc:
-        messages.error(request, exc.text)
-    nxt = request.POST.get("next") or ""
-    if nxt.startswith("/") and not nxt.startswith("//"):
+    except ServiceError as exc:
+        show_service_error(request, exc)
+    nxt = form.next_url()
+    if nxt:
         return redirect(nxt)
     return redirect("market:cart")
 
@@ -113,24 +123,25 @@ def cart_update(request):
     the others), or remove a line; then back to the cart, or on to checkout when the
     buyer tapped "Continue to checkout".  htmx (a quantity changed) gets the cart body."""
     cart = cart_svc.cart_for(request)
+    form = CartUpdateForm(request.POST)
+    values = form.values()
     errors: list[str] = []
     if cart is not None:
-        if request.POST.get("remove"):
-            cart_svc.cart_remove(cart=cart, line_id=_int(request.POST.get("remove")))
+        if values["remove"]:
+            cart_svc.cart_remove(cart=cart, line_id=_int(values["remove"]))
         else:
-            for key, value in request.POST.items():
-                if key.startswith("qty-"):
-                    try:
-                        cart_svc.cart_set_quantity(cart=cart, line_id=_int(key[4:]), quantity=value)
-                    except MarketError as exc:
-                        errors.append(exc.text)
+            for line_id, quantity in form.quantities():
+                try:
+                    cart_svc.cart_set_quantity(cart=cart, line_id=_int(line_id), quantity=quantity)
+                except ServiceError as exc:
+                    errors.append(exc.text)
     if request.headers.get("HX-Request"):
         context = _cart_context(request, cart)
         context["cart_errors"] = errors
         return render(request, "market/_cart_body.html", context)
     for error in errors:
         messages.error(request, error)
-    if request.POST.get("go") == "checkout" and not errors:
+    if values["go"] == "checkout" and not errors:
         return redirect("market:checkout")
     return redirect("market:cart")
 
@@ -147,22 +158,25 @@ def checkout(request):
         return render(request, "market/_checkout_total.html", context)
     errors: dict[str, list[str]] = {}
     data = {}
+    form = None
     if request.method == "POST":
-        data = request.POST.dict()
+        form = CheckoutForm(request.POST.copy())
+        data = form.values()
         try:
             orders = order_svc.checkout_place(
-                actor=request.user,
+                actor=_actor(request),
                 cart=cart,
                 data=data,
-                idempotency_key=request.POST.get("idempotency_key", ""),
+                idempotency_key=data["idempotency_key"],
             )
-        except MarketError as exc:
-            errors = {"__all__": [exc.text]}
+        except ServiceError as exc:
+            errors = service_errors(request, exc)
+            if not exc.fields:
+                errors = {"__all__": [exc.text]}
+            form_service_error(request, exc, form)
             if exc.code == "price_changed":
                 context = _cart_context(request, cart)
                 context["price_changes"] = exc.details
-        except ValidationError as exc:
-            errors = error_dict(exc)
         else:
             cart_svc.remember_count(request, 0)
             token = orders[0].checkout.token
@@ -182,9 +196,22 @@ def checkout(request):
         ward = Ward.objects.filter(pk=str(data["ward"])[:5]).first()
         if ward is not None and not data.get("province"):
             data["province"] = ward.province_id
+            if form is not None:
+                form.data["province"] = ward.province_id
     _with_fees(context, _fulfilment(data.get("fulfilment")))
+    provinces = Province.objects.order_by("name").values_list("code", "name")
+    if form is None:
+        form = CheckoutForm(
+            initial={
+                **data,
+                "fulfilment": context["fulfilment"],
+                "idempotency_key": secrets.token_urlsafe(18),
+            }
+        )
+    form.place_choices(provinces=list(provinces), ward=ward)
     context.update(
         {
+            "form": form,
             "ward": ward,
             "errors": errors,
             "data": data,
@@ -233,38 +260,38 @@ def my_orders(request):
 def order_detail(request, order_code: str):
     order = selectors.order_for_buyer(request, order_code)
     if request.method == "POST":
-        action = request.POST.get("action")
+        values = BuyerOrderForm(request.POST).values()
+        action = values["action"]
         try:
             if action == "cancel":
                 order_svc.order_transition(
-                    actor=request.user,
+                    actor=_actor(request),
                     order=order,
                     to_state="cancelled",
-                    reason=request.POST.get("reason") or _("Cancelled by the buyer"),
+                    reason=values["reason"] or _("Cancelled by the buyer"),
                     as_buyer=True,
                 )
                 messages.success(request, _("Your order is cancelled."))
             elif action == "received":
                 order_svc.order_transition(
-                    actor=request.user, order=order, to_state="completed", as_buyer=True
+                    actor=_actor(request), order=order, to_state="completed", as_buyer=True
                 )
                 messages.success(request, _("Thank you! The order is completed."))
             elif action == "review":
                 review_svc.review_create(
-                    actor=request.user,
+                    actor=_actor(request),
                     order=order,
-                    product_id=request.POST.get("product"),
-                    rating=request.POST.get("rating"),
-                    text_value=request.POST.get("text", ""),
-                    author_name=request.POST.get("author_name", ""),
+                    product_id=values["product"],
+                    rating=values["rating"],
+                    text_value=values["text"],
+                    author_name=values["author_name"],
                 )
                 messages.success(request, _("Thank you for your review."))
-        except MarketError as exc:
-            messages.error(request, exc.text)
-        except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
-        except PermissionError:
-            raise Http404 from None
+        except ServiceError as exc:
+            if exc.fields:  # every message of every field, as one flash message
+                show_service_error(request, ServiceError(exc.code, " ".join(exc.messages)))
+            else:
+                show_service_error(request, exc)
         return redirect("market:order_detail", order_code=order.code)
     reviewed = set(order.reviews.values_list("product_id", flat=True))
     return render(
@@ -276,6 +303,13 @@ def order_detail(request, order_code: str):
             "events": list(order.events.all()),
             "reviewed": reviewed,
             "can_review": order.state in review_svc.REVIEWABLE_STATES,
+            "form": BuyerOrderForm(),
+            "review_forms": {
+                line.pk: BuyerOrderForm(
+                    auto_id=f"%s-{line.pk}", initial={"product": line.product_id, "rating": "5"}
+                )
+                for line in order.lines.all()
+            },
         },
     )
 
@@ -298,29 +332,34 @@ def order_qr(request, order_code: str):
 def report_form(request):
     """Report a product or a review (anyone)."""
     product = review = None
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    posted = form.values() if form.is_bound else {}
     pid, rid = (
-        request.GET.get("san_pham") or request.POST.get("product"),
-        request.GET.get("danh_gia") or request.POST.get("review"),
+        request.GET.get("san_pham") or posted.get("product"),
+        request.GET.get("danh_gia") or posted.get("review"),
     )
     if rid:
         review = get_object_or_404(Review.objects.select_related("product"), pk=_int(rid))
     elif pid:
         product = selectors.public_product(pid)
     else:
-        return render(request, "market/report.html", {"reasons": [], "errors": {}, "data": {}})
+        return render(request, "market/report.html", {"reasons": [], "errors": {}, "form": form})
+    if not form.is_bound:
+        form = ReportForm(initial={"product": product.pk if product else "", "review": rid or ""})
     errors = {}
     if request.method == "POST":
         try:
             review_svc.report_create(
-                actor=request.user,
+                actor=_actor(request),
                 product=product,
                 review=review,
-                reason=request.POST.get("reason", ""),
-                detail=request.POST.get("detail", ""),
-                contact=request.POST.get("contact", ""),
+                reason=posted["reason"] or "",
+                detail=posted["detail"],
+                contact=posted["contact"],
             )
-        except ValidationError as exc:
-            errors = error_dict(exc)
+        except ServiceError as exc:
+            errors = service_errors(request, exc)
+            form_service_error(request, exc, form)
         else:
             messages.success(request, _("Thank you. The provincial alliance will look at it."))
             target = product or review.product
@@ -333,7 +372,7 @@ def report_form(request):
             "review": review,
             "reasons": ReportReason.choices,
             "errors": errors,
-            "data": request.POST,
+            "form": form,
         },
         status=400 if errors else 200,
     )

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
+
+from htxso.core.errors import Kind, ServiceError
+from htxso.core.forms import show_service_error
 
 
 def error_dict(exc: ValidationError) -> dict[str, list[str]]:
@@ -14,6 +21,22 @@ def error_dict(exc: ValidationError) -> dict[str, list[str]]:
             for field, errs in exc.error_dict.items()
         }
     return {"__all__": [str(m) for m in exc.messages]}
+
+
+def service_errors(request: Any, exc: ServiceError) -> dict[str, list[str]]:
+    """The service's messages by field name for a page that shows them itself (variant
+    rows, "__all__"); a refusal of the actor answers 403/404 (``show_service_error``)."""
+    if exc.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+        show_service_error(request, exc)  # raises
+    return error_dict(exc)
+
+
+def form_service_error(request: Any, exc: ServiceError, form: forms.BaseForm) -> None:
+    """Put a service's refusal on ``form`` (``show_service_error``): the form's own
+    reading errors are dropped first, as the service names every such field itself."""
+    form.is_valid()
+    form._errors = ErrorDict()  # the form read leniently (see MarketForm.values)
+    show_service_error(request, exc, form)
 
 
 def int_or_none(value) -> int | None:

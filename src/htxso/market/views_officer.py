@@ -3,49 +3,39 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from htxso.accounts.models import Role
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.scoping import get_visible_or_404
+from htxso.core.errors import ServiceError
+from htxso.core.forms import show_service_error
+from htxso.core.policy import get_allowed_or_404
 
 from . import selectors, selectors_review
 from .banks import BANK_CHOICES
+from .forms import ReportDecisionForm, StoreDecisionForm
 from .models import Report, Store
 from .services import reviews as review_svc
 from .services import stores as store_svc
-from .services.common import MarketError
-from .views_common import error_dict
-
-OFFICER_ROLES = [Role.PROVINCE_OFFICER, Role.VCA_ADMIN]
 
 
-@access(roles=OFFICER_ROLES)
+@access(roles=roles.REVIEWERS)
 def moderation(request):
     return render(request, "market/officer/queue.html", selectors.moderation_queue(request.user))
 
 
-def _message(request, exc):
-    if isinstance(exc, MarketError):
-        messages.error(request, exc.text)
-    else:
-        messages.error(request, " ".join(m for ms in error_dict(exc).values() for m in ms))
-
-
-@access(roles=OFFICER_ROLES)
+@access(roles=roles.REVIEWERS)
 def store_review(request, store_id: int):
-    store = get_visible_or_404(
-        Store.objects.select_related("organisation__province", "pickup_ward__province").editable_by(
-            request.user
-        ),
+    store = get_allowed_or_404(
+        Store.objects.select_related("organisation__province", "pickup_ward__province"),
         request.user,
+        "verify",
         pk=store_id,
     )
     if request.method == "POST":
-        action = request.POST.get("action")
-        reason = request.POST.get("reason", "")
+        values = StoreDecisionForm(request.POST).values()
+        action, reason = values["action"], values["reason"]
         try:
             if action == "verify":
                 store_svc.store_verify(actor=request.user, store=store)
@@ -56,8 +46,8 @@ def store_review(request, store_id: int):
             elif action == "suspend":
                 store_svc.store_suspend(actor=request.user, store=store, reason=reason)
                 messages.success(request, _("The store is suspended."))
-        except (MarketError, ValidationError) as exc:
-            _message(request, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc)
         return redirect("market:officer_store", store_id=store.pk)
     return render(
         request,
@@ -66,29 +56,35 @@ def store_review(request, store_id: int):
             "store": store,
             "problems": store_svc.registry_problems(store),
             "bank_label": dict(BANK_CHOICES).get(store.bank_bin, store.bank_bin),
+            "reject_form": StoreDecisionForm(reason_label=_("Reject — reason for the seller")),
+            "suspend_form": StoreDecisionForm(reason_label=_("Suspend — reason")),
             **selectors_review.store_review(store),
         },
     )
 
 
-@access(roles=OFFICER_ROLES)
+@access(roles=roles.REVIEWERS)
 def report_decide(request, report_id: int):
-    report = get_visible_or_404(
-        Report.objects.select_related("product", "review__product").editable_by(request.user),
+    report = get_allowed_or_404(
+        Report.objects.select_related("product", "review__product"),
         request.user,
+        "resolve",
         pk=report_id,
     )
     if request.method == "POST":
+        values = ReportDecisionForm(request.POST).values()
         try:
             review_svc.report_resolve(
                 actor=request.user,
                 report=report,
-                uphold=request.POST.get("action") == "uphold",
-                note=request.POST.get("note", ""),
+                uphold=values["action"] == "uphold",
+                note=values["note"],
             )
             messages.success(request, _("Decision saved."))
             return redirect("market:moderation")
-        except (MarketError, ValidationError) as exc:
-            _message(request, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc)
         return redirect("market:officer_report", report_id=report.pk)
-    return render(request, "market/officer/report.html", {"report": report})
+    return render(
+        request, "market/officer/report.html", {"report": report, "form": ReportDecisionForm()}
+    )

@@ -6,9 +6,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from htxso.core.access import access
+from htxso.core.gtin_links import TRACE, gtin_page_url
 from htxso.geo.models import Province
 
 from . import selectors
+from .forms import CartAddForm, SearchForm
 from .models import Category
 from .search import SearchFilters, parse_query, search_products
 from .views_common import SORTS, int_or_none
@@ -43,15 +45,34 @@ def market_home(request):
     parsed = parse_query(f.query)
     qs = selectors.product_card_list(search_products(f, parsed=parsed))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    categories = selectors.categories_tree()
+    provinces = Province.objects.order_by("name").values_list("code", "name")
+    selected_category = int_or_none(request.GET.get("danh_muc"))
+    form = SearchForm(
+        initial={
+            "q": f.query,
+            "danh_muc": selected_category or "",
+            "tinh": f.province or "",
+            "ocop": f.min_stars or "",
+            "gia_tu": "" if f.min_price is None else f.min_price,
+            "gia_den": "" if f.max_price is None else f.max_price,
+            "sap_xep": f.sort,
+            "dtts": f.ethnic,
+        },
+        categories=categories,
+        provinces=provinces,
+        sorts=SORTS,
+    )
     context = {
         "f": f,
+        "form": form,
         "page": page,
         "products": list(page.object_list),
         "parsed": parsed,
-        "categories": selectors.categories_tree(),
-        "provinces": Province.objects.order_by("name").values_list("code", "name"),
+        "categories": categories,
+        "provinces": provinces,
         "sorts": SORTS,
-        "selected_category": int_or_none(request.GET.get("danh_muc")),
+        "selected_category": selected_category,
         "active_filters": sum(
             bool(x)
             for x in (f.category_ids, f.province, f.min_stars, f.min_price, f.max_price, f.ethnic)
@@ -64,12 +85,14 @@ def market_home(request):
 @access(public=True)
 def product_detail(request, product_id: int):
     product = selectors.public_product(product_id)
+    variants = list(product.variants.all())
     return render(
         request,
         "market/product.html",
         {
             "product": product,
-            "variants": list(product.variants.all()),
+            "variants": variants,
+            "form": CartAddForm(variants=variants, next_url=request.path),
             "images": list(product.images.all()),
             "reviews": selectors.product_reviews(product),
             "ocop_stars": product.ocop_stars,
@@ -80,14 +103,9 @@ def product_detail(request, product_id: int):
 
 def _trace_url(product) -> str | None:
     """The public trace page of the product's newest lot, when it has a GTIN and the
-    traceability records know it (the two apps meet on the GTIN, a shared GS1 key)."""
-    from django.apps import apps
-
-    if not product.gtin or not apps.is_installed("htxso.trace"):
-        return None
-    from htxso.trace.selectors import trace_url_for_gtin
-
-    return trace_url_for_gtin(product.gtin)
+    traceability records know it (the two apps meet on the GTIN, a shared GS1 key,
+    through ``core.gtin_links``: the market never imports trace)."""
+    return gtin_page_url(TRACE, product.gtin)
 
 
 @access(public=True)

@@ -13,18 +13,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from htxso.accounts.models import Role
+from htxso.core import roles
 from htxso.core.access import access
 from htxso.core.formatting import format_number, format_vnd
+from htxso.core.policy import get_allowed_or_404
 from htxso.geo.models import Province
 
 from . import selectors_stats as sel
 from .charts import category_sales_chart, weekly_sales_chart
 from .exports import XLSX_CONTENT_TYPE, orders_filename, orders_xlsx
-from .models import OrderState, StoreStatus
-
-STATS_ROLES = (Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.DEPARTMENT_VIEWER)
-SELLER_ROLES = (Role.COOP_MANAGER, Role.COOP_MEMBER)
+from .forms import ExportForm, StatsFilterForm
+from .models import OrderState, Store, StoreStatus
 
 # Display order of the states on the pages.
 STORE_STATUSES = [
@@ -35,6 +34,18 @@ STORE_STATUSES = [
     StoreStatus.SUSPENDED,
 ]
 ORDER_STATES = list(OrderState)
+
+
+def _seller_store(request, store_id: int) -> Store:
+    """The store whose figures the user may read: a store they change (its
+    organisation's manager; the VCA any store — officers are refused by the route)."""
+    return get_allowed_or_404(
+        Store.objects.select_related("organisation__province"),
+        request.user,
+        "change",
+        hide=True,
+        pk=store_id,
+    )
 
 
 def _url(name: str, *args) -> str | None:
@@ -54,7 +65,7 @@ def _period_choices() -> list[tuple[str, str]]:
     ]
 
 
-@access(roles=STATS_ROLES)
+@access(roles=roles.STAFF)
 @require_GET
 def market_stats(request):
     province = request.GET.get("province", "").strip()[:2] or None
@@ -109,6 +120,12 @@ def market_stats(request):
         "scope_name": scope_name,
         "province_choices": province_choices,
         "period_choices": _period_choices(),
+        "filter_form": StatsFilterForm(
+            initial={"province": stats.province or "", "period": stats.period},
+            provinces=province_choices,
+            periods=_period_choices(),
+            all_label=_("All provinces") if stats.national else _("All my provinces"),
+        ),
         "figures": {
             "stores_verified": format_number(total.stores_verified),
             "stores_pending": format_number(total.stores_pending),
@@ -133,10 +150,10 @@ def market_stats(request):
 # ------------------------------------------------------------------ seller
 
 
-@access(roles=SELLER_ROLES)
+@access(roles=roles.SELLERS)
 @require_GET
 def seller_dashboard(request, store_id: int):
-    store = sel.seller_store_or_404(request.user, store_id)
+    store = _seller_store(request, store_id)
     board = sel.seller_dashboard(store=store)
     states = dict(OrderState.choices)
     context = {
@@ -169,6 +186,7 @@ def seller_dashboard(request, store_id: int):
             for v in board.variants
         ],
         "xlsx_url": _url("market:seller_orders_xlsx", store.pk),
+        "export_form": ExportForm(),
     }
     return render(request, "market/stats/seller_dashboard.html", context)
 
@@ -183,10 +201,10 @@ def _date_param(request, name: str) -> dt.date | None:
         raise ValueError(name) from None
 
 
-@access(roles=SELLER_ROLES)
+@access(roles=roles.SELLERS)
 @require_GET
 def seller_orders_xlsx(request, store_id: int):
-    store = sel.seller_store_or_404(request.user, store_id)
+    store = _seller_store(request, store_id)
     try:
         since = _date_param(request, "from")
         until = _date_param(request, "to")

@@ -6,18 +6,16 @@ from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from htxso.core import roles
 from htxso.core.api import route
+from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id, Offset
-from htxso.core.scoping import get_scope, get_visible_or_404
 
 from . import selectors
-from .models import Application, ApplicationStatus, CallStatus
+from .models import Application, ApplicationStatus, CallStatus, ProvinceDecision
 from .rules_text import describe
 
 router = Router(tags=["programs"])
-
-STAFF = ("vca_admin", "province_officer", "department_viewer")
-READERS = (*STAFF, "coop_manager")
 
 
 class CriterionOut(Schema):
@@ -180,7 +178,7 @@ def call_detail(request, call_id: Id):
 @route(
     router.get,
     "/applications/mine",
-    roles=("coop_manager", "vca_admin"),
+    roles=roles.MANAGERS,
     response=list[ApplicationOut],
     summary="Applicant view: the applications of the organisations the caller manages",
 )
@@ -191,13 +189,13 @@ def my_applications(request):
 @route(
     router.get,
     "/applications/{application_id}",
-    roles=READERS,
+    roles=roles.READERS,
     response=ApplicationDetailOut,
     summary="One application with the verdict and reason of every criterion",
 )
 def application_detail(request, application_id: Id):
     qs = Application.objects.select_related("call", "organisation")
-    a = get_visible_or_404(qs, request.user, pk=application_id)
+    a = get_allowed_or_404(qs, request.user, "view", pk=application_id)
     return {
         **_application(a),
         "report": a.report,
@@ -220,13 +218,12 @@ def application_detail(request, application_id: Id):
 @route(
     router.get,
     "/calls/{call_id}/provinces/{call_province_code}/applications",
-    roles=STAFF,
+    roles=roles.STAFF,
     response=list[ApplicationOut],
     summary="Reviewer view: the submitted applications of one province",
 )
 def province_applications(request, call_id: Id, call_province_code: str):
-    scope = get_scope(request.user)
-    if not (scope.national_view or call_province_code in scope.view_provinces):
+    if not Application.policy.allows_at(request.user, "view", province=call_province_code):
         raise Http404
     c = selectors.call_visible_or_404(request.user, call_id)
     return [
@@ -240,17 +237,18 @@ def province_applications(request, call_id: Id, call_province_code: str):
 @route(
     router.get,
     "/calls/{call_id}/results",
-    roles=STAFF,
+    roles=roles.STAFF,
     response=ResultsOut,
     summary="Provinces (eligible counts, qualification, rank, decision) and selected cooperatives",
 )
 def call_results(request, call_id: Id):
     c = selectors.call_visible_or_404(request.user, call_id)
-    scope = get_scope(request.user)
     summary = selectors.national_summary(c)
-    rows = summary.rows
-    if not scope.national_view:
-        rows = [r for r in rows if r.province_id in scope.view_provinces]
+    rows = [
+        r
+        for r in summary.rows
+        if ProvinceDecision.policy.allows_at(request.user, "view", province=r.province_id)
+    ]
     decided = c.status == CallStatus.DECIDED
     return {
         "call_id": c.pk,

@@ -11,9 +11,11 @@ why no selection can be recorded yet.  Idempotent: a call that exists is left al
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils import timezone
 
+from htxso.core.actors import Actor
 from htxso.core.demodata import DEMO_PROVINCES, DemoContext
 
 ORDER = 40
@@ -137,7 +139,7 @@ def _passing(call, province: str) -> tuple[list, list]:
     return good, bad
 
 
-def _apply(actor, call, organisation, *, submit=True):
+def _apply(call, organisation, *, actor: Actor, submit: bool = True) -> Any:
     from .services import applications
 
     application = applications.application_start(actor=actor, call=call, organisation=organisation)
@@ -204,9 +206,9 @@ def _youth_call(ctx) -> None:
         )
         good, bad = _passing(call, code)
         for organisation in good[:verified]:
-            _verify(officer, _apply(vca, call, organisation))
+            _verify(officer, _apply(call, organisation, actor=vca))
         if bad:
-            application = _apply(vca, call, bad[0])
+            application = _apply(call, bad[0], actor=vca)
             if state == "forward":
                 review.application_reject(
                     actor=officer,
@@ -216,7 +218,7 @@ def _youth_call(ctx) -> None:
         if state == "review":
             rest = good[verified:]
             if rest:
-                application = _apply(vca, call, rest[0])
+                application = _apply(call, rest[0], actor=vca)
                 review.application_request_info(
                     actor=officer,
                     application=application,
@@ -228,7 +230,7 @@ def _youth_call(ctx) -> None:
                 .first()
             )
             if first is not None and not call.applications.filter(organisation=first).exists():
-                _apply(vca, call, first, submit=False)
+                _apply(call, first, actor=vca, submit=False)
         else:
             review.compilation_forward(
                 actor=officer,
@@ -259,4 +261,4 @@ def _loan_call(ctx) -> None:
     calls.call_publish(actor=officers["40"], call=call, province_id="40")
     good, bad = _passing(call, "40")
     for organisation in good[:2] + bad[:1]:
-        _apply(vca, call, organisation)
+        _apply(call, organisation, actor=vca)

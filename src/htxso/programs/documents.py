@@ -7,6 +7,8 @@ the ``LetterTemplate`` rows VCA edits (codes ``call_national``, ``call_province`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,16 +16,17 @@ from htxso.core.documents.letters import letter_from_template, render_letter_doc
 from htxso.core.documents.placeholders import province_phrase, short_date
 from htxso.core.documents.templating import TemplateTextError
 from htxso.core.documents.workbooks import Column, Sheet, build_workbook
+from htxso.core.errors import Kind, ServiceError
 
 from .models import Call, CallProvince, CriterionKind
 
 
-class LetterUnavailable(Exception):
-    """The letter cannot be produced; ``message`` says why and what to do."""
+class LetterUnavailable(ServiceError):
+    """The letter cannot be produced; ``message`` says why and what to do (a
+    :class:`~htxso.core.errors.ServiceError` whose only addition is its code)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Any) -> None:
+        super().__init__("letter_unavailable", message, kind=Kind.CONFLICT)
 
 
 AUDIENCE = {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.formatting import ParseError, parse_vnd
-from htxso.core.forms import bounded_integers
+from htxso.core.forms import bounded_integers, fits_int64
 from htxso.registry.models import OrganisationKind
 
 from .forms_criteria import CriterionForm  # noqa: F401  (re-exported)
@@ -158,3 +160,109 @@ class ReportForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Document (PDF, JPEG, PNG, DOCX, XLSX; up to 10 MB)"))
+
+
+# --- the small forms of the application pages (parsing only) ------------------------
+
+
+class RawTextField(forms.Field):
+    """Free text passed as typed to a service, which cleans it (``core.text``) and
+    refuses what it must with its own message."""
+
+    def to_python(self, value: Any) -> str:
+        return "" if value in self.empty_values else str(value)
+
+
+@bounded_integers
+class StartForm(forms.Form):
+    """Which organisation applies (optional for a manager of only one)."""
+
+    organisation = forms.IntegerField(required=False, min_value=1)
+
+
+@bounded_integers
+class AttachForm(UploadForm):
+    """An upload, optionally as evidence for one criterion of the call."""
+
+    criterion = forms.IntegerField(required=False, min_value=1)
+
+
+class StatementForm(forms.Form):
+    statement = RawTextField(required=False)
+
+
+class WithdrawForm(forms.Form):
+    comment = RawTextField(required=False)
+
+
+class ForwardForm(forms.Form):
+    """The province's list forwarded to VCA."""
+
+    note = RawTextField(
+        label=_("Note to VCA"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 4000}),
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("verify", "verify"), ("reject", "reject"), ("request_info", "request_info")]
+    )
+    comment = RawTextField(
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+        help_text=_("Required to ask for information or to mark the application not eligible."),
+    )
+
+
+class CheckForm(forms.Form):
+    """The officer's check of a declared criterion: ``accepted=yes`` accepts it."""
+
+    accepted = RawTextField(required=False)
+    note = RawTextField(required=False)
+
+    def is_accepted(self) -> bool:
+        return self.cleaned_data.get("accepted") == "yes"
+
+
+class ShowSettingsForm(forms.Form):
+    """The no-JavaScript "show the settings of this kind" button of the criteria page:
+    which kind, and the label typed so far."""
+
+    show_settings = RawTextField(required=False)
+    kind = RawTextField(required=False)
+    label = RawTextField(required=False)
+
+
+class SelectionForm(forms.Form):
+    """VCA's national selection: the provinces ticked (``province``), a reason per
+    province (``reason_<code>``), the cooperatives left out (``exclude_<id>``) with
+    theirs (``why_<id>``) and a note.  The per-row names come from the page's table."""
+
+    province = forms.MultipleChoiceField(required=False)
+    note = RawTextField(
+        label=_("Note of the decision"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 4000}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the codes are checked by the service (qualifying provinces): accept any here
+        self.fields["province"].valid_value = lambda value: True  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        provinces = cleaned.get("province") or []
+        cleaned["province_reasons"] = {
+            code: str(self.data.get(f"reason_{code}", "")) for code in provinces
+        }
+        excluded: dict[int, str] = {}
+        for key in self.data:
+            number = key[len("exclude_") :] if key.startswith("exclude_") else ""
+            if number.isdigit() and fits_int64(int(number)):
+                excluded[int(number)] = str(self.data.get(f"why_{number}", ""))
+        cleaned["excluded"] = excluded
+        return cleaned

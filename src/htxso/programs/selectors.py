@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from htxso.core import roles
+from htxso.core.policy import holds
+from htxso.core.roles import Role
 from htxso.core.scoping import get_scope
 
 from .models import (
@@ -82,7 +86,7 @@ def calls_visible(user):
     that can apply in one of his provinces (a call limited by its criteria to Nghệ An
     does not appear to the other provinces)."""
     qs = Call.objects.all()
-    if not get_scope(user).national_view:
+    if not holds(user, roles.VCA):
         qs = calls_applicable_in(qs.exclude(status=CallStatus.DRAFT), user_provinces(user))
     return qs
 
@@ -114,10 +118,26 @@ def calls_for_organisations(user, organisations):
     ]
 
 
-def my_applications(user):
-    scope = get_scope(user)
+def staff_province_ids(user: Any) -> list[str]:
+    """The provinces whose programme pages ``user`` works on as provincial staff (the
+    province roles that see a province's lists)."""
+    return sorted(ProvinceCompilation.policy.reach(user, "view")[1])
+
+
+def applicant_organisation_ids(user: Any) -> list[int]:
+    """The organisations for which ``user`` acts as applicant (the organisations whose
+    applications' ``apply`` action his roles reach there: a manager's)."""
+    return sorted(Application.policy.reach(user, "apply")[2])
+
+
+def member_organisation_ids(user: Any) -> list[int]:
+    """The organisations ``user`` is a member of (members do not apply)."""
+    return sorted(get_scope(user).organisations_by_role.get(Role.COOP_MEMBER, frozenset()))
+
+
+def my_applications(user: Any) -> QuerySet[Application]:
     return (
-        Application.objects.filter(organisation_id__in=sorted(scope.edit_organisations))
+        Application.objects.filter(organisation_id__in=applicant_organisation_ids(user))
         .select_related("call", "organisation")
         .order_by("-created_at")
     )
@@ -131,7 +151,7 @@ def unread_notifications(user, limit: int = 10):
 
 def province_applications(user, call: Call, province_id: str):
     return (
-        Application.objects.visible_to(user)
+        Application.objects.allowed(user, "view")
         .filter(call=call, organisation__province_id=province_id)
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("organisation")
@@ -243,6 +263,9 @@ def _decided_last():
 
 DECIDED_LAST = _decided_last()
 
+#: the fields of a call the home card shows or sorts by (a smaller SELECT and GROUP BY)
+HOME_CALL_FIELDS = ("pk", "title", "status", "deadline")
+
 
 def home_card(user, limit: int = 5) -> dict:
     """What the home page says about calls, by role, in at most five queries
@@ -257,20 +280,25 @@ def home_card(user, limit: int = 5) -> dict:
 
     from htxso.registry.models import Organisation
 
-    scope = get_scope(user)
     card: dict = {"notifications": unread_notifications(user, 3), "role": ""}
-    if scope.national_view:
+    staff_provinces = staff_province_ids(user)
+    managed = applicant_organisation_ids(user)
+    if holds(user, roles.VCA):
         calls = list(
-            Call.objects.annotate(
+            Call.objects.only(*HOME_CALL_FIELDS)
+            .annotate(
                 n_published=Count("publications", distinct=True),
                 n_forwarded=Count("compilations", distinct=True),
-            ).order_by(DECIDED_LAST, "deadline", "pk")[:limit]
+            )
+            .order_by(DECIDED_LAST, "deadline", "pk")[:limit]
         )
         card.update(role="national", calls=calls)
-    elif scope.view_provinces:
-        provinces = sorted(scope.view_provinces)
+    elif staff_provinces:
+        provinces = staff_provinces
         calls = list(
-            calls_applicable_in(Call.objects.exclude(status=CallStatus.DRAFT), provinces)
+            calls_applicable_in(
+                Call.objects.exclude(status=CallStatus.DRAFT).only(*HOME_CALL_FIELDS), provinces
+            )
             .annotate(
                 published_here=Exists(
                     CallProvince.objects.filter(call=OuterRef("pk"), province_id__in=provinces)
@@ -301,10 +329,12 @@ def home_card(user, limit: int = 5) -> dict:
                 1 for c in calls if c.status == CallStatus.OPEN and not c.published_here
             ),
             waiting=sum(c.waiting for c in calls),
-            can_publish=bool(scope.edit_provinces),
+            can_publish=any(
+                CallProvince.policy.allows_at(user, "publish", province=code) for code in provinces
+            ),
         )
-    elif scope.edit_organisations or scope.member_organisations:
-        org_ids = sorted(scope.edit_organisations or scope.member_organisations)
+    elif managed or member_organisation_ids(user):
+        org_ids = managed or member_organisation_ids(user)
         organisations = list(
             Organisation.objects.filter(pk__in=org_ids).only("pk", "name", "kind", "province_id")
         )
@@ -347,6 +377,6 @@ def home_card(user, limit: int = 5) -> dict:
             offers=offers[:limit],
             n_offers=len(offers),
             applications=applications,
-            can_apply=bool(scope.edit_organisations),
+            can_apply=bool(managed),
         )
     return card

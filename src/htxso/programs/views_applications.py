@@ -2,77 +2,88 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
+from htxso.core.errors import ServiceError
 from htxso.core.formatting import format_number
-from htxso.core.scoping import get_scope, get_visible_or_404
+from htxso.core.forms import show_service_error
+from htxso.core.policy import get_allowed_or_404
 from htxso.registry.models import Organisation
 
 from . import selectors
-from .forms import ReportForm, UploadForm
+from .forms import (
+    AttachForm,
+    CheckForm,
+    ReportForm,
+    ReviewForm,
+    StartForm,
+    StatementForm,
+    UploadForm,
+    WithdrawForm,
+)
 from .models import Application, ApplicationStatus, Attachment, Criterion
 from .rules_text import describe
 from .services import applications as services
 from .services import attachments as attachment_services
 from .services import review as review_services
-from .views_calls import apply_errors, flash_error
-
-READERS = ("vca_admin", "province_officer", "department_viewer", "coop_manager")
-APPLICANTS = ("vca_admin", "coop_manager")
-REVIEWERS = ("vca_admin", "province_officer")
 
 
-def _get(request, application_id) -> Application:
+def _get(request: HttpRequest, application_id: Any, action: str = "view") -> Application:
     qs = Application.objects.select_related("call", "organisation", "organisation__province")
-    return get_visible_or_404(qs, request.user, pk=application_id)
+    return get_allowed_or_404(qs, request.user, action, pk=application_id)
 
 
-def _back(application):
+def _back(application: Application) -> HttpResponse:
     return redirect("programs:application_detail", application_id=application.pk)
 
 
-def _run(request, application, action, success):
+def _run(
+    request: HttpRequest, application: Application, action: Callable[[], Any], success: str
+) -> HttpResponse:
+    """Run a service; its refusal of the input is a flash message, a refusal of the
+    user a 403 or 404 (:func:`~htxso.core.forms.show_service_error`)."""
     try:
         action()
-    except ValidationError as exc:
-        flash_error(request, exc)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("Your role may not do this."))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, success)
     return _back(application)
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 @require_POST
 def application_start(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
-    scope = get_scope(request.user)
-    raw = request.POST.get("organisation") or ""
-    managed = sorted(scope.edit_organisations)
-    if not raw.isdigit() and len(managed) == 1:
-        raw = str(managed[0])
-    if not raw.isdigit():
+    form = StartForm(request.POST)
+    chosen = form.cleaned_data["organisation"] if form.is_valid() else None
+    managed = selectors.applicant_organisation_ids(request.user)
+    if chosen is None and len(managed) == 1:
+        chosen = managed[0]
+    if chosen is None:
         messages.error(request, _("Choose the organisation that applies."))
         return redirect("programs:call_detail", call_id=call.pk)
-    organisation = Organisation.objects.filter(pk=int(raw)).first()
-    if organisation is None or not (
-        scope.national_edit or organisation.pk in scope.edit_organisations
+    organisation = Organisation.objects.filter(pk=chosen).first()
+    if organisation is None or not Application.policy.allows_at(
+        request.user, "apply", organisation=organisation.pk
     ):
         raise Http404
     try:
         application = services.application_start(
             actor=request.user, call=call, organisation=organisation
         )
-    except ValidationError as exc:
-        flash_error(request, exc)
+    except ServiceError as exc:
+        show_service_error(request, exc)
         return redirect("programs:call_detail", call_id=call.pk)
     messages.success(
         request, _("Application started. Check the business report pre-filled from the registry.")
@@ -80,10 +91,9 @@ def application_start(request, call_id):
     return redirect("programs:application_report", application_id=application.pk)
 
 
-@access(roles=READERS)
+@access(roles=roles.READERS)
 def application_detail(request, application_id):
     application = _get(request, application_id)
-    scope = get_scope(request.user)
     criteria = list(application.call.criteria.all())
     results = {r.criterion_id: r for r in application.results.all()}
     rows = []
@@ -98,9 +108,8 @@ def application_detail(request, application_id):
                 else "",
             }
         )
-    province_id = application.organisation.province_id
-    is_applicant = scope.national_edit or application.organisation_id in scope.edit_organisations
-    is_reviewer = scope.national_edit or province_id in scope.edit_provinces
+    is_applicant = Application.policy.allows(request.user, "apply", application)
+    is_reviewer = Application.policy.allows(request.user, "review", application)
     report = application.report or {}
     figures = [
         (_("Figures of the year"), report.get("report_year") or "—"),
@@ -146,16 +155,14 @@ def application_detail(request, application_id):
             "can_review": is_reviewer and application.status == ApplicationStatus.SUBMITTED,
             "can_reject": is_reviewer and application.status in ("submitted", "verified"),
             "upload_form": UploadForm(),
+            "review_form": ReviewForm(),
         },
     )
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 def application_report(request, application_id):
-    application = _get(request, application_id)
-    scope = get_scope(request.user)
-    if not (scope.national_edit or application.organisation_id in scope.edit_organisations):
-        raise PermissionDenied
+    application = _get(request, application_id, "apply")
     if not application.is_editable:
         messages.error(request, _("The application can no longer be changed."))
         return _back(application)
@@ -169,8 +176,8 @@ def application_report(request, application_id):
             services.application_save_report(
                 actor=request.user, application=application, data=form.cleaned_data
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
         else:
             messages.success(request, _("Business report saved."))
             return _back(application)
@@ -179,18 +186,18 @@ def application_report(request, application_id):
     )
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 @require_POST
 def application_upload(request, application_id):
     application = _get(request, application_id)
-    form = UploadForm(request.POST, request.FILES)
+    form = AttachForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return _back(application)
     criterion = None
-    if request.POST.get("criterion"):
+    if form.cleaned_data["criterion"]:
         criterion = Criterion.objects.filter(
-            pk=request.POST.get("criterion"), call=application.call
+            pk=form.cleaned_data["criterion"], call=application.call
         ).first()
     return _run(
         request,
@@ -205,20 +212,20 @@ def application_upload(request, application_id):
     )
 
 
-@access(roles=READERS)
+@access(roles=roles.READERS)
 def attachment_download(request, attachment_id):
-    attachment = get_visible_or_404(Attachment, request.user, pk=attachment_id)
+    attachment = get_allowed_or_404(Attachment, request.user, "view", pk=attachment_id)
     response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(True, attachment.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 @require_POST
 def attachment_delete(request, attachment_id):
-    attachment = get_visible_or_404(
-        Attachment.objects.defer("content"), request.user, pk=attachment_id
+    attachment = get_allowed_or_404(
+        Attachment.objects.defer("content"), request.user, "view", pk=attachment_id
     )
     application = attachment.application
     return _run(
@@ -229,13 +236,15 @@ def attachment_delete(request, attachment_id):
     )
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 @require_POST
 def application_declare(request, application_id, criterion_id):
     application = _get(request, application_id)
     criterion = Criterion.objects.filter(pk=criterion_id, call=application.call).first()
     if criterion is None:
         raise Http404
+    form = StatementForm(request.POST)
+    form.is_valid()  # one optional text: always valid
     return _run(
         request,
         application,
@@ -243,13 +252,13 @@ def application_declare(request, application_id, criterion_id):
             actor=request.user,
             application=application,
             criterion=criterion,
-            statement=request.POST.get("statement", ""),
+            statement=form.cleaned_data.get("statement") or "",
         ),
         _("Answer saved."),
     )
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 @require_POST
 def application_submit(request, application_id):
     application = _get(request, application_id)
@@ -261,26 +270,32 @@ def application_submit(request, application_id):
     )
 
 
-@access(roles=APPLICANTS)
+@access(roles=roles.MANAGERS)
 @require_POST
 def application_withdraw(request, application_id):
     application = _get(request, application_id)
+    form = WithdrawForm(request.POST)
+    form.is_valid()  # optional texts: always valid
     return _run(
         request,
         application,
         lambda: services.application_withdraw(
-            actor=request.user, application=application, comment=request.POST.get("comment", "")
+            actor=request.user,
+            application=application,
+            comment=form.cleaned_data.get("comment") or "",
         ),
         _("Application withdrawn."),
     )
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
 def application_review(request, application_id):
     application = _get(request, application_id)
-    decision = request.POST.get("decision")
-    comment = request.POST.get("comment", "")
+    form = ReviewForm(request.POST)
+    valid = form.is_valid()
+    decision = form.cleaned_data.get("decision") if valid else None
+    comment = form.cleaned_data.get("comment") or "" if valid else ""
     actions = {
         "verify": (review_services.application_verify, _("Application verified: eligible.")),
         "reject": (review_services.application_reject, _("Application marked not eligible.")),
@@ -301,14 +316,16 @@ def application_review(request, application_id):
     )
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
 def application_check(request, application_id, criterion_id):
     application = _get(request, application_id)
     criterion = Criterion.objects.filter(pk=criterion_id, call=application.call).first()
     if criterion is None:
         raise Http404
-    accepted = request.POST.get("accepted") == "yes"
+    form = CheckForm(request.POST)
+    form.is_valid()  # optional texts: always valid
+    accepted = form.is_accepted()
     return _run(
         request,
         application,
@@ -317,7 +334,7 @@ def application_check(request, application_id, criterion_id):
             application=application,
             criterion=criterion,
             accepted=accepted,
-            note=request.POST.get("note", ""),
+            note=form.cleaned_data.get("note") or "",
         ),
         _("Check recorded."),
     )

@@ -3,39 +3,25 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.scoping import get_scope
+from htxso.core.errors import ServiceError
+from htxso.core.forms import show_service_error
+from htxso.core.policy import holds
 from htxso.registry.models import Organisation
 
 from . import selectors
 from .documents import LetterUnavailable, national_letter
-from .forms import CallForm, CriterionForm
+from .forms import CallForm, CriterionForm, ShowSettingsForm
 from .models import Application, CallStatus, Criterion, PublicationState
 from .services import calls as services
 from .services.common import notification_mark_read
-
-VCA = ("vca_admin",)
-STAFF = ("vca_admin", "province_officer", "department_viewer")
-
-
-def flash_error(request, exc: ValidationError) -> None:
-    messages.error(request, " ".join(str(m) for m in exc.messages))
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,11 +35,14 @@ def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 @access(authenticated=True)
 def call_list(request):
-    scope = get_scope(request.user)
+    is_staff = holds(request.user, roles.STAFF)
+    my_provinces = selectors.staff_province_ids(request.user)
     calls = list(
         selectors.calls_visible(request.user).prefetch_related("publications", "compilations")
     )
-    managed = list(Organisation.objects.filter(pk__in=sorted(scope.edit_organisations)))
+    managed = list(
+        Organisation.objects.filter(pk__in=selectors.applicant_organisation_ids(request.user))
+    )
     open_for_me = selectors.calls_for_organisations(request.user, managed) if managed else []
     applied = {(a.call_id, a.organisation_id): a for a in selectors.my_applications(request.user)}
     offers = []
@@ -76,19 +65,19 @@ def call_list(request):
         forwarded = {c.province_id for c in call.compilations.all()}
         call.my_states = [
             (code, PublicationState.of(published=code in published, forwarded=code in forwarded))
-            for code in sorted(scope.view_provinces)
+            for code in my_provinces
         ]
     return render(
         request,
         "programs/call_list.html",
         {
-            "calls": calls if scope.is_staff_scope else [],
+            "calls": calls if is_staff else [],
             "offers": offers,
             "my_applications": list(applied.values()),
             "notifications": selectors.unread_notifications(request.user, 20),
-            "is_vca": scope.national_edit,
-            "is_staff": scope.is_staff_scope,
-            "my_provinces": sorted(scope.view_provinces),
+            "is_vca": holds(request.user, roles.VCA),
+            "is_staff": is_staff,
+            "my_provinces": my_provinces,
         },
     )
 
@@ -104,21 +93,21 @@ def _form_data(form) -> dict:
     return dict(form.cleaned_data)
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 def call_create(request):
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             call = services.call_create(actor=request.user, data=_form_data(form))
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
         else:
             messages.success(request, _("Call created. Now add its criteria."))
             return redirect("programs:call_criteria", call_id=call.pk)
     return render(request, "programs/call_form.html", {"form": form, "call": None})
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 def call_edit(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
     initial = {
@@ -133,8 +122,8 @@ def call_edit(request, call_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.call_update(actor=request.user, call=call, data=_form_data(form))
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
         else:
             messages.success(request, _("Call saved."))
             return redirect("programs:call_detail", call_id=call.pk)
@@ -148,14 +137,18 @@ def _criterion_form(request):
     POST with ``show_settings``: the no-JavaScript way to the same, keeping the label."""
     if request.method != "POST":
         return CriterionForm(initial={"kind": request.GET.get("kind") or "youth_share"})
-    if request.POST.get("show_settings"):
+    shown = ShowSettingsForm(request.POST)
+    if shown.is_valid() and shown.cleaned_data["show_settings"]:
         return CriterionForm(
-            initial={"kind": request.POST.get("kind"), "label": request.POST.get("label", "")}
+            initial={
+                "kind": shown.cleaned_data["kind"] or None,
+                "label": shown.cleaned_data["label"],
+            }
         )
     return CriterionForm(request.POST)
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 def call_criteria(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
     form = _criterion_form(request)
@@ -170,8 +163,8 @@ def call_criteria(request, call_id):
                 label=form.cleaned_data["label"],
                 params=form.params(),
             )
-        except ValidationError as exc:
-            apply_errors(form, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
         else:
             messages.success(request, _("Criterion added."))
             return redirect("programs:call_criteria", call_id=call.pk)
@@ -194,52 +187,52 @@ def call_criteria(request, call_id):
     )
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 @require_POST
 def criterion_delete(request, criterion_id):
     criterion = get_object_or_404(Criterion, pk=criterion_id)
     try:
         services.criterion_delete(actor=request.user, criterion=criterion)
-    except ValidationError as exc:
-        flash_error(request, exc)
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("Criterion removed."))
     return redirect("programs:call_criteria", call_id=criterion.call_id)
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 @require_POST
 def call_open(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
     try:
         services.call_open(actor=request.user, call=call)
-    except ValidationError as exc:
-        flash_error(request, exc)
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("The call is open. Provincial alliances can now publish it."))
     return redirect("programs:call_detail", call_id=call.pk)
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 @require_POST
 def call_close(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
     try:
         services.call_close(actor=request.user, call=call)
-    except ValidationError as exc:
-        flash_error(request, exc)
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("The call is closed to new applications."))
     return redirect("programs:call_detail", call_id=call.pk)
 
 
-@access(roles=VCA)
+@access(roles=roles.VCA)
 def call_letter(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
     try:
         content = national_letter(call)
     except LetterUnavailable as exc:
-        messages.error(request, exc.message)
+        show_service_error(request, exc)
         return redirect("programs:call_detail", call_id=call.pk)
     return download(content, f"cong-van-dot-{call.pk}.docx", DOCX)
 
@@ -247,10 +240,11 @@ def call_letter(request, call_id):
 @access(authenticated=True)
 def call_detail(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
-    scope = get_scope(request.user)
     criteria = list(call.criteria.all())
     publications = list(call.publications.select_related("province"))
-    managed = list(Organisation.objects.filter(pk__in=sorted(scope.edit_organisations)))
+    managed = list(
+        Organisation.objects.filter(pk__in=selectors.applicant_organisation_ids(request.user))
+    )
     existing = {
         a.organisation_id: a
         for a in Application.objects.filter(call=call, organisation__in=managed)
@@ -264,8 +258,8 @@ def call_detail(request, call_id):
 
             try:
                 check_can_apply(call, organisation)
-            except ValidationError as exc:
-                reason = " ".join(exc.messages)
+            except ServiceError as exc:
+                reason = exc.text
         candidates.append(
             {"organisation": organisation, "application": application, "reason": reason}
         )
@@ -279,9 +273,9 @@ def call_detail(request, call_id):
             "criteria": criteria,
             "publications": publications,
             "candidates": candidates,
-            "is_vca": scope.national_edit,
-            "my_provinces": sorted(scope.view_provinces),
-            "is_staff": scope.is_staff_scope,
+            "is_vca": holds(request.user, roles.VCA),
+            "my_provinces": selectors.staff_province_ids(request.user),
+            "is_staff": holds(request.user, roles.STAFF),
             "CallStatus": CallStatus,
         },
     )

@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.scoping import get_scope
+from htxso.core.errors import ServiceError
+from htxso.core.forms import show_service_error
 from htxso.geo.models import Province
 
 from . import selectors
 from .documents import LetterUnavailable, province_letter, province_workbook
-from .forms import PublishForm
-from .models import ApplicationStatus, CallStatus, ProvinceCompilation, PublicationState
+from .forms import ForwardForm, PublishForm
+from .models import (
+    ApplicationStatus,
+    CallProvince,
+    CallStatus,
+    ProvinceCompilation,
+    PublicationState,
+)
 from .services import calls as call_services
 from .services import review as review_services
-from .views_calls import DOCX, XLSX, download, flash_error
-
-STAFF = ("vca_admin", "province_officer", "department_viewer")
-REVIEWERS = ("vca_admin", "province_officer")
+from .views_calls import DOCX, XLSX, download
 
 
-def _province_or_404(user, code):
-    scope = get_scope(user)
-    if not (scope.national_view or code in scope.view_provinces):
+def _province_or_404(user: Any, code: str) -> Province:
+    """A province whose lists ``user`` may see (404 for the others and for no province)."""
+    if not ProvinceCompilation.policy.allows_at(user, "view", province=code):
         raise Http404
     try:
         return Province.objects.get(pk=code)
@@ -35,11 +41,10 @@ def _province_or_404(user, code):
         raise Http404 from exc
 
 
-@access(roles=STAFF)
+@access(roles=roles.STAFF)
 def province_page(request, call_id, province_code):
     call = selectors.call_visible_or_404(request.user, call_id)
     province = _province_or_404(request.user, province_code)
-    scope = get_scope(request.user)
     publication = selectors.publication(call, province.pk)
     applications = list(selectors.province_applications(request.user, call, province.pk))
     compilation = ProvinceCompilation.objects.filter(call=call, province=province).first()
@@ -75,7 +80,10 @@ def province_page(request, call_id, province_code):
             "counts": counts,
             "missing": max(call.min_eligible - counts["verified"], 0),
             "form": form,
-            "can_edit": scope.national_edit or province.pk in scope.edit_provinces,
+            "forward_form": ForwardForm(),
+            "can_edit": CallProvince.policy.allows_at(
+                request.user, "publish", province=province.pk
+            ),
             "qualifies": counts["verified"] >= call.min_eligible,
             "CallStatus": CallStatus,
             "ApplicationStatus": ApplicationStatus,
@@ -83,7 +91,7 @@ def province_page(request, call_id, province_code):
     )
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
 def province_publish(request, call_id, province_code):
     call = selectors.call_visible_or_404(request.user, call_id)
@@ -96,10 +104,8 @@ def province_publish(request, call_id, province_code):
             call_services.call_publish(
                 actor=request.user, call=call, province_id=province.pk, **form.cleaned_data
             )
-        except ValidationError as exc:
-            flash_error(request, exc)
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or _("Your role may not do this."))
+        except ServiceError as exc:
+            show_service_error(request, exc)
         else:
             messages.success(
                 request,
@@ -108,19 +114,19 @@ def province_publish(request, call_id, province_code):
     return redirect("programs:province_page", call_id=call.pk, province_code=province.pk)
 
 
-@access(roles=STAFF)
+@access(roles=roles.STAFF)
 def province_letter_docx(request, call_id, province_code):
     call = selectors.call_visible_or_404(request.user, call_id)
     province = _province_or_404(request.user, province_code)
     try:
         content = province_letter(call, selectors.publication(call, province.pk), province)
     except LetterUnavailable as exc:
-        messages.error(request, exc.message)
+        show_service_error(request, exc)
         return redirect("programs:province_page", call_id=call.pk, province_code=province.pk)
     return download(content, f"cong-van-dot-{call.pk}-tinh-{province.pk}.docx", DOCX)
 
 
-@access(roles=STAFF)
+@access(roles=roles.STAFF)
 def province_xlsx(request, call_id, province_code):
     call = selectors.call_visible_or_404(request.user, call_id)
     province = _province_or_404(request.user, province_code)
@@ -129,22 +135,22 @@ def province_xlsx(request, call_id, province_code):
     return download(content, f"danh-sach-dot-{call.pk}-tinh-{province.pk}.xlsx", XLSX)
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
 def province_forward(request, call_id, province_code):
     call = selectors.call_visible_or_404(request.user, call_id)
     province = _province_or_404(request.user, province_code)
+    form = ForwardForm(request.POST)
+    form.is_valid()  # optional texts: always valid
     try:
         compilation = review_services.compilation_forward(
             actor=request.user,
             call=call,
             province_id=province.pk,
-            note=request.POST.get("note", ""),
+            note=form.cleaned_data.get("note") or "",
         )
-    except ValidationError as exc:
-        flash_error(request, exc)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("Your role may not do this."))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(
             request,

@@ -1,8 +1,10 @@
 import datetime as dt
 
+from django.http import Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from htxso.core import roles
 from htxso.core.api import route
 from htxso.core.schemas import Id, Offset, Text
 
@@ -186,7 +188,7 @@ def _detail(o, *, public: bool) -> dict:
 @route(
     router.get,
     "/organisations",
-    authenticated=True,
+    roles=roles.STAFF_AND_ORGANISATIONS,
     response=list[OrganisationOut],
     summary="Organisations the caller may see, with the filters of the list page",
 )
@@ -199,13 +201,11 @@ def organisation_list(request, filters: Query[OrganisationQuery]):
 @route(
     router.get,
     "/organisations/by-tax-code/{tax_code}",
-    authenticated=True,
+    roles=roles.STAFF_AND_ORGANISATIONS,
     response=OrganisationDetailOut,
     summary="One organisation by tax code (404 when missing or not yours)",
 )
 def organisation_by_tax_code(request, tax_code: str):
-    from django.http import Http404
-
     if len(tax_code) > 14:
         raise Http404
     org = selectors.organisation_by_tax_code(user=request.user, tax_code=tax_code)
@@ -215,7 +215,7 @@ def organisation_by_tax_code(request, tax_code: str):
 @route(
     router.get,
     "/organisations/{org_id}",
-    authenticated=True,
+    roles=roles.STAFF_AND_ORGANISATIONS,
     response=OrganisationDetailOut,
     summary="One organisation (404 when missing or not yours)",
 )

@@ -1,22 +1,22 @@
 """Annual reports in the API (read-only), scoped like the pages."""
 
 import datetime as dt
+from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from htxso.core import roles
 from htxso.core.api import route
+from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id, Offset
-from htxso.core.scoping import get_visible_or_404
 
 from . import selectors_reports as selectors
-from .models import Organisation
+from .models import AnnualReport, Organisation
 from .services.reports import is_late
 
 router = Router(tags=["annual reports"])
-
-READERS = ("vca_admin", "province_officer", "department_viewer", "coop_manager")
 
 
 class AnnualReportOut(Schema):
@@ -88,7 +88,7 @@ FIGURES = (
 )
 
 
-def _out(r) -> dict:
+def _out(r: AnnualReport) -> dict[str, Any]:
     o = r.organisation
     return {
         "id": r.pk,
@@ -109,11 +109,13 @@ def _out(r) -> dict:
 @route(
     router.get,
     "/annual-reports",
-    roles=READERS,
+    roles=roles.READERS,
     response=list[AnnualReportOut],
     summary="Annual reports the caller may see (filters: year, status, province)",
 )
-def annual_report_list(request, filters: Query[AnnualReportQuery]):
+def annual_report_list(
+    request: HttpRequest, filters: Query[AnnualReportQuery]
+) -> list[dict[str, Any]]:
     qs = selectors.report_list(
         user=request.user, year=filters.year, status=filters.status, province=filters.province
     )
@@ -123,11 +125,11 @@ def annual_report_list(request, filters: Query[AnnualReportQuery]):
 @route(
     router.get,
     "/annual-reports/{report_id}",
-    roles=READERS,
+    roles=roles.READERS,
     response=AnnualReportDetailOut,
     summary="One annual report with its history (404 when missing or not yours)",
 )
-def annual_report_detail(request, report_id: Id):
+def annual_report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     r = selectors.report_get(user=request.user, pk=report_id)
     return {
         **_out(r),
@@ -148,13 +150,13 @@ def annual_report_detail(request, report_id: Id):
 @route(
     router.get,
     "/organisations/by-tax-code/{tax_code}/annual-reports",
-    roles=READERS,
+    roles=roles.READERS,
     response=list[AnnualReportOut],
     summary="Annual reports of one organisation found by tax code, newest first",
 )
-def annual_reports_by_tax_code(request, tax_code: str):
+def annual_reports_by_tax_code(request: HttpRequest, tax_code: str) -> list[dict[str, Any]]:
     if len(tax_code) > 14:
         raise Http404
-    organisation = get_visible_or_404(Organisation, request.user, tax_code=tax_code)
+    organisation = get_allowed_or_404(Organisation, request.user, "view", tax_code=tax_code)
     qs = selectors.report_list(user=request.user, organisation=organisation).order_by("-year")
     return [_out(r) for r in qs]

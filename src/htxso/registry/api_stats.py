@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from htxso.core import roles
 from htxso.core.api import ErrorOut, route
 
 from . import stats
@@ -86,7 +87,7 @@ def _indicator(r) -> dict:
 @route(
     router.get,
     "/statistics",
-    roles=stats.STATS_ROLES,
+    roles=roles.STAFF,
     response={200: StatisticsOut, 404: ErrorOut},
     summary="Indicators with targets: one province, or everything the caller may see",
 )

@@ -17,7 +17,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from htxso.core.errors import ServiceError
 
 GOOD, FAIR, AVERAGE, WEAK, NOT_GRADED = "good", "fair", "average", "weak", "not_graded"
 
@@ -33,15 +36,20 @@ DEFAULT_MIN_MONTHS_OPERATING = 12
 DEFAULT_MAX_MONTHS_SUSPENDED = 3
 
 
-class RuleError(ValueError):
-    """Bad input to a rule; ``code`` is stable, ``message`` is for people."""
+class RuleError(ServiceError):
+    """Bad input to a rule (kind INVALID): a stable ``code``, a message for people and,
+    when one input is at fault, its ``field`` (a criterion code, or a form input)."""
 
-    def __init__(self, code: str, message, params: dict | None = None, field: str | None = None):
-        self.code = code
-        self.params = params or {}
+    def __init__(
+        self,
+        code: str,
+        message: str | Promise,
+        params: dict[str, object] | None = None,
+        field: str | None = None,
+    ) -> None:
+        text = message % params if params else message
+        super().__init__(code, text, fields={field: [ServiceError(code, text)]} if field else None)
         self.field = field
-        self.message = message % self.params if self.params else message
-        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)

@@ -1,19 +1,27 @@
 """Forms of the organisation pages: they parse input; the services validate and save.
 
-A form's ``apply(actor=..., ...)`` calls the service and copies its ValidationError
-back onto the form's fields, so the page shows each message next to its field.
+A form's ``apply(call)`` calls the service and copies its ServiceError (or
+ValidationError) back onto the form's fields through ``core.forms.show_service_error``,
+so the page shows each message next to its field — and a refusal of the actor answers
+403/404 instead of becoming a form error.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.formatting import ParseError, parse_vnd
+from htxso.core.forms import show_service_error
 
 from .data.ethnicities import ETHNICITIES
 from .models import MemberKind, OcopProduct, OrganisationStatus, Sector, Sex, ValueChainLink
+
+_T = TypeVar("_T")
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
@@ -55,20 +63,15 @@ class MoneyField(forms.Field):
 
 
 class ServiceForm(forms.Form):
-    """A form whose saving is done by a service raising ValidationError."""
+    """A form whose saving is done by a service raising ServiceError."""
 
-    def apply(self, call):
-        """Run ``call()``; on ValidationError put the messages on the form, return None."""
+    def apply(self, call: Callable[[], _T]) -> _T | None:
+        """Run ``call()``; on a refusal of the input put the messages on the form and
+        return None (a refusal of the actor raises: 403/404)."""
         try:
             return call()
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    target = field if field in self.fields else None
-                    for error in errors:
-                        self.add_error(target, error)
-            else:
-                self.add_error(None, exc)
+        except ValidationError as exc:  # ServiceError, and Errors.raise_if_any's
+            show_service_error(None, exc, self)
             return None
 
 

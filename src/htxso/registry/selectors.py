@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from htxso.core.scoping import get_scope, get_visible_or_404
+from htxso.core.policy import get_allowed_or_404
 from htxso.core.text import fold
 
 from .models import (
@@ -254,7 +254,11 @@ def organisation_list(
     """Organisations the user may see, filtered.  Call :func:`figures_for` on the page
     you show to add grade, youth share, OCOP and value-chain figures."""
     filters = filters or OrganisationFilters(q=q, province=province, kind=kind)
-    qs = Organisation.objects.visible_to(user).select_related("province", "ward").only(*LIST_FIELDS)
+    qs = (
+        Organisation.objects.allowed(user, "view")
+        .select_related("province", "ward")
+        .only(*LIST_FIELDS)
+    )
     return apply_filters(qs, filters)
 
 
@@ -307,7 +311,9 @@ PUBLIC_FIELDS = (
 
 
 def organisation_get(*, user, pk: int) -> Organisation:
-    return get_visible_or_404(Organisation.objects.select_related("province", "ward"), user, pk=pk)
+    return get_allowed_or_404(
+        Organisation.objects.select_related("province", "ward"), user, "view", pk=pk
+    )
 
 
 def organisation_get_detailed(*, user, pk: int, day: dt.date | None = None) -> Organisation:
@@ -319,7 +325,7 @@ def organisation_get_detailed(*, user, pk: int, day: dt.date | None = None) -> O
         latest_report_year=Subquery(latest.values("year")[:1]),
         latest_report_status=Subquery(latest.values("status")[:1]),
     )
-    return get_visible_or_404(qs.select_related("province", "ward"), user, pk=pk)
+    return get_allowed_or_404(qs.select_related("province", "ward"), user, "view", pk=pk)
 
 
 def organisation_public_get(*, key: str, day: dt.date | None = None) -> Organisation:
@@ -344,56 +350,75 @@ def organisation_public_get(*, key: str, day: dt.date | None = None) -> Organisa
 
 
 def organisation_by_tax_code(*, user, tax_code: str) -> Organisation:
-    return get_visible_or_404(
-        Organisation.objects.select_related("province", "ward"), user, tax_code=tax_code
+    return get_allowed_or_404(
+        Organisation.objects.select_related("province", "ward"), user, "view", tax_code=tax_code
     )
+
+
+def _zero_counts() -> dict:
+    return {"total": 0, "cooperatives": 0, "groups": 0, "unions": 0, "active": 0}
+
+
+def _add_counts(counts: dict, kind: str, status: str, n: int) -> None:
+    counts["total"] += n
+    if kind == OrganisationKind.COOPERATIVE:
+        counts["cooperatives"] += n
+    elif kind == OrganisationKind.GROUP:
+        counts["groups"] += n
+    elif kind == OrganisationKind.UNION:
+        counts["unions"] += n
+    if status == OrganisationStatus.ACTIVE:
+        counts["active"] += n
+
+
+def sum_counts(rows) -> dict:
+    """The counts of :func:`organisation_counts` summed over rows that carry them (the
+    national total of :func:`organisation_counts_by_province`, without a query)."""
+    total = _zero_counts()
+    for row in rows:
+        for key in total:
+            total[key] += row[key]
+    return total
 
 
 def organisation_counts(*, user) -> dict:
-    """Counts by kind and status over what the user may see (one query)."""
-    return Organisation.objects.visible_to(user).aggregate(
-        total=Count("id"),
-        cooperatives=Count("id", filter=Q(kind="cooperative")),
-        groups=Count("id", filter=Q(kind="group")),
-        unions=Count("id", filter=Q(kind="union")),
-        active=Count("id", filter=Q(status="active")),
-    )
+    """Counts by kind and status over what the user may see (one query).
+
+    Grouped by kind and status and summed here: the same figures as one conditional
+    aggregate per count, for a much smaller query to build (the home page's cost)."""
+    counts = _zero_counts()
+    for kind, status, n in (
+        Organisation.objects.allowed(user, "view")
+        .values_list("kind", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        _add_counts(counts, kind, status, n)
+    return counts
 
 
 def organisation_counts_by_province(*, user) -> list[dict]:
-    return list(
-        Organisation.objects.visible_to(user)
-        .values("province_id", "province__name")
-        .annotate(
-            total=Count("id"),
-            cooperatives=Count("id", filter=Q(kind="cooperative")),
-            active=Count("id", filter=Q(status="active")),
-        )
+    """The counts of :func:`organisation_counts` for each province the user sees
+    something in, by province code, with the province's name (one query)."""
+    rows: dict[str, dict] = {}
+    for province_id, name, kind, status, n in (
+        Organisation.objects.allowed(user, "view")
+        .values_list("province_id", "province__name", "kind", "status")
+        .annotate(n=Count("id"))
         .order_by("province_id")
-    )
+    ):
+        row = rows.get(province_id)
+        if row is None:
+            row = rows[province_id] = {
+                "province_id": province_id,
+                "province__name": name,
+                **_zero_counts(),
+            }
+        _add_counts(row, kind, status, n)
+    return list(rows.values())
 
 
-# ------------------------------------------------------------- permissions
-
-
-def can_edit_organisation(user, organisation: Organisation) -> bool:
-    """Whether the user may change this organisation's record (no query)."""
-    scope = get_scope(user)
-    return (
-        scope.national_edit
-        or organisation.province_id in scope.edit_provinces
-        or organisation.pk in scope.edit_organisations
-    )
-
-
-def can_see_personal_data(user, organisation: Organisation) -> bool:
-    """VCA, the province's staff and the organisation's managers (not its members)."""
-    scope = get_scope(user)
-    return (
-        scope.national_view
-        or organisation.province_id in scope.view_provinces
-        or organisation.pk in scope.view_organisations
-    )
+# ------------------------------------------------------------- own rows
 
 
 def own_rows(*, user, model, organisation) -> QuerySet:

@@ -183,7 +183,7 @@ def warning_flags(qs: QuerySet, day: dt.date) -> QuerySet:
 def organisations_with_warnings(*, user, province: str = "", day: dt.date | None = None):
     """Organisations the user may see that fail at least one legal check."""
     day = day or today()
-    qs = Organisation.objects.visible_to(user).select_related("province", "ward")
+    qs = Organisation.objects.allowed(user, "view").select_related("province", "ward")
     if province:
         qs = qs.filter(province_id=province)
     qs = warning_flags(with_check_facts(qs, day), day)

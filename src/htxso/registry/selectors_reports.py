@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 
-from htxso.core.scoping import get_scope, get_visible_or_404
+from htxso.core.policy import get_allowed_or_404
+from htxso.core.scoping import get_scope
 
 from .models import (
     AnnualReport,
@@ -12,16 +15,20 @@ from .models import (
     Organisation,
     OrganisationStatus,
     ReportStatus,
-    ScoreStatus,
 )
 
 DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def report_list(
-    *, user, year: int | None = None, status: str = "", province: str = "", organisation=None
-) -> QuerySet:
-    qs = AnnualReport.objects.visible_to(user).select_related(
+    *,
+    user: Any,
+    year: int | None = None,
+    status: str = "",
+    province: str = "",
+    organisation: Organisation | None = None,
+) -> QuerySet[AnnualReport]:
+    qs = AnnualReport.objects.allowed(user, "view").select_related(
         "organisation", "organisation__province"
     )
     if year:
@@ -35,25 +42,30 @@ def report_list(
     return qs.order_by("organisation__name", "-year", "pk")
 
 
-def report_get(*, user, pk: int) -> AnnualReport:
-    return get_visible_or_404(
+def report_get(*, user: Any, pk: int, action: str = "view") -> AnnualReport:
+    """The report ``pk`` for ``action``: 404 when the user may not see it, 403 when they
+    may see it but not do this."""
+    return get_allowed_or_404(
         AnnualReport.objects.select_related(
             "organisation", "organisation__province", "submitted_by", "reviewed_by"
         ),
         user,
+        action,
         pk=pk,
     )
 
 
-def report_events(report: AnnualReport) -> list:
+def report_events(report: AnnualReport) -> list[Any]:
     return list(report.events.select_related("actor").order_by("created_at", "id"))
 
 
-def organisations_without_report(*, user, year: int, province: str = "") -> QuerySet:
+def organisations_without_report(
+    *, user: Any, year: int, province: str = ""
+) -> QuerySet[Organisation]:
     """Operating organisations the user may see with no submitted/accepted report."""
     done = AnnualReport.objects.filter(year=year, status__in=DONE).values("organisation_id")
     qs = (
-        Organisation.objects.visible_to(user)
+        Organisation.objects.allowed(user, "view")
         .filter(status=OrganisationStatus.ACTIVE)
         .exclude(pk__in=done)
         .select_related("province")
@@ -63,8 +75,8 @@ def organisations_without_report(*, user, year: int, province: str = "") -> Quer
     return qs.order_by("name", "pk")
 
 
-def report_counts(*, user, year: int, province: str = "") -> dict:
-    qs = AnnualReport.objects.visible_to(user).filter(year=year)
+def report_counts(*, user: Any, year: int, province: str = "") -> dict[str, int]:
+    qs = AnnualReport.objects.allowed(user, "view").filter(year=year)
     if province:
         qs = qs.filter(organisation__province_id=province)
     return qs.aggregate(
@@ -73,7 +85,9 @@ def report_counts(*, user, year: int, province: str = "") -> dict:
     )
 
 
-def province_choices(user) -> list[tuple[str, str]]:
+def province_choices(user: Any) -> list[tuple[str, str]]:
+    """The provinces offered in a queue's filter: every one to national staff, their
+    own to provincial staff (a choice of what to show; the rows are the policy's)."""
     from htxso.geo.models import Province
 
     scope = get_scope(user)
@@ -87,18 +101,17 @@ def province_choices(user) -> list[tuple[str, str]]:
 
 
 def score_list(
-    *, user, year: int | None = None, status: str = "", province: str = "", organisation=None
-) -> QuerySet:
-    qs = ClassificationScore.objects.visible_to(user).select_related(
+    *,
+    user: Any,
+    year: int | None = None,
+    status: str = "",
+    province: str = "",
+    organisation: Organisation | None = None,
+) -> QuerySet[ClassificationScore]:
+    """Scores the user may see (members: published ones, see the model's policy)."""
+    qs = ClassificationScore.objects.allowed(user, "view").select_related(
         "organisation", "organisation__province", "scheme"
     )
-    scope = get_scope(user)
-    if not scope.is_staff_scope:
-        # members see only published results; managers see their own organisation's
-        qs = qs.filter(
-            Q(status=ScoreStatus.PUBLISHED)
-            | Q(organisation_id__in=sorted(scope.view_organisations))
-        )
     if year:
         qs = qs.filter(year=year)
     if status:
@@ -110,5 +123,14 @@ def score_list(
     return qs.order_by("organisation__name", "-year", "scheme__code", "pk")
 
 
-def score_get(*, user, pk: int) -> ClassificationScore:
-    return get_visible_or_404(score_list(user=user), user, pk=pk)
+def score_get(*, user: Any, pk: int, action: str = "view") -> ClassificationScore:
+    """The score ``pk`` for ``action``: 404 when the user may not see it, 403 when they
+    may see it but not do this."""
+    return get_allowed_or_404(
+        ClassificationScore.objects.select_related(
+            "organisation", "organisation__province", "scheme"
+        ),
+        user,
+        action,
+        pk=pk,
+    )

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
+from htxso.core import roles
+from htxso.core.policy import holds_at
 from htxso.core.scoping import get_scope
 from htxso.geo.models import Province
 
@@ -47,9 +50,6 @@ __all__ = [
 CACHE_TTL = 300
 VERSION_KEY = "htxso:registry:stats:version"
 
-#: Roles that open dashboards (the national view is for VCA only).
-STATS_ROLES = ("vca_admin", "province_officer", "department_viewer")
-
 
 def invalidate() -> None:
     """Forget every cached dashboard (call after writes that change the figures)."""
@@ -67,10 +67,10 @@ def _version() -> int:
     return int(version)
 
 
-def may_see_province(user, code: str) -> bool:
-    """Whether the user's scope covers a whole province (VCA, its officers, viewers)."""
-    scope = get_scope(user)
-    return scope.national_view or code in scope.view_provinces
+def may_see_province(user: Any, code: str) -> bool:
+    """Whether the user's staff roles cover the whole province (the VCA, the province's
+    officers and department viewers: ``roles.STAFF``)."""
+    return holds_at(user, roles.STAFF, province=code)
 
 
 @dataclass
@@ -134,7 +134,8 @@ class Dashboard:
         return [(g.value, g.label, self.figures.grades.get(g.value, 0)) for g in GRADE_ORDER]
 
 
-def _scope_key(user) -> str:
+def _scope_key(user: Any) -> str:
+    """What the user's figures depend on (the cache key): their reach, not who they are."""
     scope = get_scope(user)
     if scope.national_view:
         return "all"
@@ -164,7 +165,7 @@ def _targets(province: str | None) -> dict[str, list[Target]]:
     return out
 
 
-def _compute(user, province: str | None, year: int | None, today: dt.date) -> Dashboard:
+def _compute(user: Any, province: str | None, year: int | None, today: dt.date) -> Dashboard:
     name = None
     if province:
         found = Province.objects.filter(pk=province).values_list("name", flat=True).first()
@@ -198,7 +199,7 @@ def _compute(user, province: str | None, year: int | None, today: dt.date) -> Da
 
 
 def dashboard(
-    *, user, province: str | None = None, year: int | None = None, use_cache: bool = True
+    *, user: Any, province: str | None = None, year: int | None = None, use_cache: bool = True
 ) -> Dashboard:
     """The dashboard of ``province`` (``None``: everything the user sees) for ``year``
     (``None``: the latest year with annual reports).

@@ -1,12 +1,12 @@
-"""The charts of a dashboard, built from its figures (see ``charts``)."""
+"""The charts of a dashboard, built from its figures (see ``core.charts``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from htxso.core import charts
 from htxso.core.formatting import format_number
 
-from . import charts
 from .models import Indicator, OrganisationKind
 from .stats import Dashboard
 

@@ -3,7 +3,8 @@
 Every function runs ONE query whatever the amount of data (no per-organisation loop)
 and returns additive figures (counts and sums) per province code, so a province, the
 nation and the comparison of provinces all come from the same numbers.  Querysets start
-from ``Model.objects.visible_to(user)``: a user never counts what they may not see.
+from ``Model.objects.allowed(user, "view")`` (the model's policy): a user never counts
+what they may not see.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class Figures:
 
 
 def _scoped(model, user, province: str | None, path: str):
-    qs = model.objects.visible_to(user)
+    qs = model.objects.allowed(user, "view")
     if province:
         qs = qs.filter(**{path: province})
     return qs

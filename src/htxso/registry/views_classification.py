@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.forms import bounded_integers
-from htxso.core.scoping import get_visible_or_404
+from htxso.core.errors import ServiceError
+from htxso.core.forms import bounded_integers, show_service_error
+from htxso.core.policy import get_allowed_or_404
 
 from . import classification_rules as rules
 from . import selectors_reports as selectors
 from .models import ClassificationScheme, ClassificationScore, Organisation, ScoreStatus
 from .services import classification as services
 from .services.reports import today_local, validate_year
-
-STAFF = ("vca_admin", "province_officer", "department_viewer")
-READERS = (*STAFF, "coop_manager", "coop_member")
-MANAGERS = ("vca_admin", "coop_manager")
-REVIEWERS = ("vca_admin", "province_officer")
+from .views_reports import NextStepForm
 
 
 def _label(item: dict, key: str = "label") -> str:
@@ -79,13 +79,41 @@ class ScoreForm(forms.Form):
         }
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            name = field if field in form.fields else f"c_{field}"
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+@bounded_integers
+class ReviewForm(forms.Form):
+    """The province's review: a decision, a comment and, when the officer changed them,
+    the points of each criterion (the service checks them against the scheme)."""
+
+    decision = forms.CharField(required=False)
+    comment = forms.CharField(required=False, strip=False)
+
+    def __init__(self, *args: Any, scheme: ClassificationScheme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        for c in scheme.criteria:
+            self.fields[f"c_{c['code']}"] = forms.IntegerField(required=False)
+
+    def clean_comment(self) -> str:
+        return self.cleaned_data["comment"][:5000]
+
+    def points(self) -> dict[str, int] | None:
+        """The points typed, or ``None`` when the form sent none (a decision only)."""
+        if not any(key.startswith("c_") for key in self.data):
+            return None
+        return {
+            c["code"]: self.cleaned_data.get(f"c_{c['code']}") or 0 for c in self.scheme.criteria
+        }
+
+
+def _on_criteria(form: forms.Form, exc: ServiceError) -> ServiceError:
+    """The service names a criterion by its code; the form's field is ``c_<code>``."""
+    if not exc.fields:
+        return exc
+    fields = {
+        name if name in form.fields or f"c_{name}" not in form.fields else f"c_{name}": items
+        for name, items in exc.fields.items()
+    }
+    return ServiceError(exc.code, exc.message, exc.params, fields=fields, kind=exc.kind)
 
 
 def _score_rows(score: ClassificationScore) -> list[dict]:
@@ -103,14 +131,20 @@ def _score_rows(score: ClassificationScore) -> list[dict]:
     ]
 
 
-@access(roles=READERS)
-def classification_list_for_org(request, org_pk: int):
-    organisation = get_visible_or_404(
-        Organisation.objects.select_related("province"), request.user, pk=org_pk
+def _may_score(user: Any, organisation: Organisation) -> bool:
+    return ClassificationScore.policy.allows_at(
+        user, "score", province=organisation.province_id, organisation=organisation.pk
+    )
+
+
+@access(roles=roles.STAFF_AND_ORGANISATIONS)
+def classification_list_for_org(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = get_allowed_or_404(
+        Organisation.objects.select_related("province"), request.user, "view", pk=org_pk
     )
     scores = list(selectors.score_list(user=request.user, organisation=organisation))
     today = today_local()
-    can_edit = services.can_edit(request.user, None, organisation)
+    can_edit = _may_score(request.user, organisation)
     return render(
         request,
         "registry/classification/org_scores.html",
@@ -124,14 +158,14 @@ def classification_list_for_org(request, org_pk: int):
     )
 
 
-@access(roles=MANAGERS)
-def classification_edit(request, org_pk: int, year: int, scheme: str):
+@access(roles=roles.MANAGERS)
+def classification_edit(request: HttpRequest, org_pk: int, year: int, scheme: str) -> HttpResponse:
     if not 1990 <= year <= 2100:
         raise Http404
-    organisation = get_visible_or_404(
-        Organisation.objects.select_related("province"), request.user, pk=org_pk
+    organisation = get_allowed_or_404(
+        Organisation.objects.select_related("province"), request.user, "view", pk=org_pk
     )
-    if not services.can_edit(request.user, None, organisation):
+    if not _may_score(request.user, organisation):
         raise PermissionDenied
     scheme_obj = get_object_or_404(ClassificationScheme, code=scheme, is_active=True)
     score = (
@@ -142,7 +176,7 @@ def classification_edit(request, org_pk: int, year: int, scheme: str):
     problem = ""
     try:
         validate_year(year)
-    except ValidationError as exc:
+    except ServiceError as exc:
         problem = "; ".join(exc.messages)
     if not problem and scheme_obj not in services.schemes_for(organisation):
         problem = _("This scheme does not apply to this organisation.")
@@ -161,13 +195,13 @@ def classification_edit(request, org_pk: int, year: int, scheme: str):
                     months_suspended=form.cleaned_data["months_suspended"],
                     had_sanction=form.cleaned_data["had_sanction"],
                 )
-                if request.POST.get("then") == "submit":
+                if NextStepForm.wants_submit(request.POST):
                     services.classification_submit(actor=request.user, score=score)
                     messages.success(request, _("The self-score was sent to the province."))
                 else:
                     messages.success(request, _("The self-score was saved."))
-            except ValidationError as exc:
-                _apply_errors(form, exc)
+            except ServiceError as exc:
+                show_service_error(request, _on_criteria(form, exc), form)
             else:
                 return redirect("registry:classification_detail", pk=score.pk)
     else:
@@ -196,10 +230,13 @@ def classification_edit(request, org_pk: int, year: int, scheme: str):
     )
 
 
-@access(roles=READERS)
-def classification_detail(request, pk: int):
+@access(roles=roles.STAFF_AND_ORGANISATIONS)
+def classification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     score = selectors.score_get(user=request.user, pk=pk)
-    can_review = services.can_review(request.user, score)
+    organisation = score.organisation
+    can_review = ClassificationScore.policy.allows_at(
+        request.user, "review", province=organisation.province_id, organisation=organisation.pk
+    )
     return render(
         request,
         "registry/classification/score_detail.html",
@@ -213,7 +250,8 @@ def classification_detail(request, pk: int):
             ],
             "months_suspended": services.months_suspended_of(score),
             "reason": rules.REASON_LABELS.get(score.not_graded_reason, ""),
-            "can_edit": services.can_edit(request.user, score, score.organisation),
+            "can_edit": score.status in services.EDITABLE
+            and _may_score(request.user, organisation),
             "can_review": can_review and score.status == ScoreStatus.SUBMITTED,
             "can_publish": can_review and score.status == ScoreStatus.REVIEWED,
             "timeline": services.timeline_for(score.year),
@@ -221,69 +259,57 @@ def classification_detail(request, pk: int):
     )
 
 
-@access(roles=MANAGERS)
+@access(roles=roles.MANAGERS)
 @require_POST
-def classification_submit(request, pk: int):
-    score = selectors.score_get(user=request.user, pk=pk)
-    if not services.can_edit(request.user, None, score.organisation):
-        raise PermissionDenied
+def classification_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    score = selectors.score_get(user=request.user, pk=pk, action="score")
     try:
         services.classification_submit(actor=request.user, score=score)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("The self-score was sent to the province."))
     return redirect("registry:classification_detail", pk=score.pk)
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
-def classification_review(request, pk: int):
-    score = selectors.score_get(user=request.user, pk=pk)
-    if not services.can_review(request.user, score):
-        raise PermissionDenied
-    points = None
-    if any(k.startswith("c_") for k in request.POST):
-        points = {}
-        for c in score.scheme.criteria:
-            raw = request.POST.get(f"c_{c['code']}", "").strip()
-            try:
-                points[c["code"]] = int(raw) if raw else 0
-            except ValueError:
-                messages.error(request, _("Points must be whole numbers."))
-                return redirect("registry:classification_detail", pk=score.pk)
+def classification_review(request: HttpRequest, pk: int) -> HttpResponse:
+    score = selectors.score_get(user=request.user, pk=pk, action="review")
+    form = ReviewForm(request.POST, scheme=score.scheme)
+    if not form.is_valid():
+        messages.error(request, _("Points must be whole numbers."))
+        return redirect("registry:classification_detail", pk=score.pk)
     try:
         services.classification_review(
             actor=request.user,
             score=score,
-            decision=request.POST.get("decision", ""),
-            comment=request.POST.get("comment", "")[:5000],
-            points=points,
+            decision=form.cleaned_data["decision"],
+            comment=form.cleaned_data["comment"],
+            points=form.points(),
         )
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("The review was recorded."))
     return redirect("registry:classification_detail", pk=score.pk)
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
-def classification_publish(request, pk: int):
-    score = selectors.score_get(user=request.user, pk=pk)
-    if not services.can_review(request.user, score):
-        raise PermissionDenied
+def classification_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    score = selectors.score_get(user=request.user, pk=pk, action="review")
     try:
         services.classification_publish(actor=request.user, score=score)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("The classification was published."))
     return redirect("registry:classification_detail", pk=score.pk)
 
 
-@access(roles=STAFF)
-def classification_queue(request):
+@access(roles=roles.STAFF)
+def classification_queue(request: HttpRequest) -> HttpResponse:
     today = today_local()
     try:
         year = int(request.GET.get("year") or today.year - 1)

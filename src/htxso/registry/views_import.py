@@ -7,18 +7,22 @@ own organisation's members, workers and annual figures) upload and import.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
+from htxso.core.errors import Kind, ServiceError
 from htxso.core.files import PRIVATE, private_file_response, private_storage
-from htxso.core.scoping import get_editable_or_404, get_scope, get_visible_or_404
+from htxso.core.forms import show_service_error
+from htxso.core.policy import allowed, get_allowed_or_404
 from htxso.geo.models import Province
 
 from .importing import report as import_report
@@ -29,8 +33,6 @@ from .importing.values import render as render_problem
 from .models import ImportJob, ImportKind, ImportStatus, Organisation
 from .services import imports as services
 
-SEE = ("vca_admin", "province_officer", "department_viewer", "coop_manager")
-CHANGE = ("vca_admin", "province_officer", "coop_manager")
 RUNNING = (ImportStatus.VALIDATING, ImportStatus.RUNNING)
 
 
@@ -47,20 +49,22 @@ class UploadForm(forms.Form):
         label=_("Organisation"), queryset=Organisation.objects.none(), required=False
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        scope = get_scope(user)
         self.fields["file"].help_text = self.fields["file"].help_text % {
             "mb": services.reading.max_bytes() // (1024 * 1024)
         }
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        # where ImportJob.policy lets the user create a job (services.can_import)
+        everywhere, reached, managed = ImportJob.policy.reach(user, "change")
+        reach = None if everywhere else sorted(reached)  # None: every province
         provinces = Province.objects.all()
-        if not scope.national_edit:
-            provinces = provinces.filter(pk__in=sorted(scope.edit_provinces))
+        if reach is not None:
+            provinces = provinces.filter(pk__in=reach)
         self.fields["province"].queryset = provinces
-        orgs = Organisation.objects.filter(pk__in=sorted(scope.edit_organisations))
+        orgs = Organisation.objects.filter(pk__in=sorted(managed))
         self.fields["organisation"].queryset = orgs
-        self.staff = scope.national_edit or bool(scope.edit_provinces)
+        self.staff = reach is None or bool(reach)
         if not self.staff:
             del self.fields["province"]
             self.fields["kind"].choices = [
@@ -76,13 +80,61 @@ class UploadForm(forms.Form):
             self.fields["province"].required = True
 
 
-def _can_upload(user) -> bool:
-    scope = get_scope(user)
-    return scope.national_edit or bool(scope.edit_provinces or scope.edit_organisations)
+class SheetForm(forms.Form):
+    sheet = forms.CharField(required=False, max_length=200)
 
 
-@access(roles=SEE)
-def import_list(request):
+class MappingForm(forms.Form):
+    """One optional column number per field of the job's kind (``map-<key>``)."""
+
+    def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in fields_for(job.kind, job.report.get("headers")):
+            self.fields[f"map-{spec.key}"] = forms.CharField(required=False)
+
+    def mapping(self) -> dict[str, int]:
+        """The columns chosen (a field left blank, or not a column number, is unmapped)."""
+        out: dict[str, int] = {}
+        for name, value in self.cleaned_data.items():
+            value = (value or "").strip()
+            if value.isdigit():
+                out[name.removeprefix("map-")] = int(value)
+        return out
+
+
+class RunForm(forms.Form):
+    mode = forms.CharField(required=False, max_length=20)  # the service checks it
+
+
+class CancelForm(forms.Form):
+    confirm = forms.CharField(required=False, max_length=5)
+
+    def clean_confirm(self) -> str:
+        if self.cleaned_data.get("confirm") != "1":
+            raise forms.ValidationError(_("Confirm that the import should be cancelled."))
+        return "1"
+
+
+def _refuse_actor(request: Any, exc: ServiceError) -> None:
+    """A refusal of the actor answers 403/404 (``show_service_error`` raises); a
+    refusal of the input returns, for the page to show where it belongs."""
+    if exc.kind in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+        show_service_error(request, exc)
+
+
+def _problems(request: Any, exc: ServiceError) -> list[str]:
+    """The messages of a refusal of the input, listed on the page."""
+    _refuse_actor(request, exc)
+    return exc.messages
+
+
+def _can_upload(user: Any) -> bool:
+    everywhere, provinces, organisations = ImportJob.policy.reach(user, "change")
+    return everywhere or bool(provinces) or bool(organisations)
+
+
+@access(roles=roles.READERS)
+def import_list(request: HttpRequest) -> HttpResponse:
     form = None
     if _can_upload(request.user):
         form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -95,11 +147,12 @@ def import_list(request):
                     province=form.cleaned_data.get("province"),
                     organisation=form.cleaned_data.get("organisation"),
                 )
-            except ValidationError as exc:
-                form.add_error("file", exc)
+            except ServiceError as exc:
+                _refuse_actor(request, exc)
+                form.add_error("file", exc)  # on the file field, with its code
             else:
                 return redirect("registry:import_mapping", pk=job.pk)
-    jobs = ImportJob.objects.visible_to(request.user).select_related(
+    jobs = allowed(ImportJob, request.user, "view").select_related(
         "province", "organisation", "created_by"
     )
     page = Paginator(jobs, 20).get_page(request.GET.get("page"))
@@ -111,28 +164,33 @@ def _columns(job: ImportJob) -> list[tuple[int, str]]:
     return [(i, h or f"#{i + 1}") for i, h in enumerate(headers)]
 
 
-@access(roles=CHANGE)
-def import_mapping(request, pk: int):
-    job = get_editable_or_404(ImportJob.objects.select_related("province"), request.user, pk=pk)
+@access(roles=roles.EDITORS)
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_allowed_or_404(
+        ImportJob.objects.select_related("province"), request.user, "change", pk=pk
+    )
     if job.status in RUNNING or job.status == ImportStatus.DONE:
         return redirect("registry:import_detail", pk=job.pk)
-    errors = []
+    errors: list[str] = []
     if request.method == "POST":
-        try:
-            if "choose_sheet" in request.POST:
-                services.import_choose_sheet(
-                    actor=request.user, job=job, sheet=request.POST.get("sheet", "")
-                )
-                return redirect("registry:import_mapping", pk=job.pk)
-            mapping = {}
-            for field in fields_for(job.kind, job.report.get("headers")):
-                value = request.POST.get(f"map-{field.key}", "")
-                if value.strip().isdigit():
-                    mapping[field.key] = int(value)
-            services.import_set_mapping(actor=request.user, job=job, mapping=mapping)
-            return redirect("registry:import_detail", pk=job.pk)
-        except ValidationError as exc:
-            errors = exc.messages
+        choose_sheet = "choose_sheet" in request.POST
+        form: forms.Form = (
+            SheetForm(request.POST) if choose_sheet else MappingForm(request.POST, job=job)
+        )
+        if not form.is_valid():
+            errors = [e for field_errors in form.errors.values() for e in field_errors]
+        else:
+            try:
+                if isinstance(form, SheetForm):
+                    services.import_choose_sheet(
+                        actor=request.user, job=job, sheet=form.cleaned_data["sheet"]
+                    )
+                    return redirect("registry:import_mapping", pk=job.pk)
+                assert isinstance(form, MappingForm)
+                services.import_set_mapping(actor=request.user, job=job, mapping=form.mapping())
+                return redirect("registry:import_detail", pk=job.pk)
+            except ServiceError as exc:
+                errors = _problems(request, exc)
     columns = _columns(job)
     rows = [
         {
@@ -208,15 +266,16 @@ def _recover_if_stopped(job: ImportJob) -> ImportJob:
     return job
 
 
-@access(roles=SEE)
-def import_detail(request, pk: int):
-    job = get_visible_or_404(
+@access(roles=roles.READERS)
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_allowed_or_404(
         ImportJob.objects.select_related("province", "organisation", "created_by"),
         request.user,
+        "view",
         pk=pk,
     )
     job = _recover_if_stopped(job)
-    editable = ImportJob.objects.editable_by(request.user).filter(pk=job.pk).exists()
+    editable = ImportJob.policy.allows(request.user, "change", job)
     # counts and outcomes of the check (also those of a job stopped before importing)
     preview = job.status == ImportStatus.PREVIEW or (
         job.status in (ImportStatus.FAILED, ImportStatus.CANCELLED)
@@ -246,14 +305,14 @@ def import_detail(request, pk: int):
         # the same rule as import_file_download: the uploader and national staff
         "may_download_file": editable
         and bool(job.file)
-        and (job.created_by_id == request.user.pk or get_scope(request.user).national_edit),
+        and ImportJob.policy.allows(request.user, "download_file", job),
     }
     return render(request, "registry/import/detail.html", context)
 
 
-@access(roles=SEE)
-def import_progress(request, pk: int):
-    job = _recover_if_stopped(get_visible_or_404(ImportJob, request.user, pk=pk))
+@access(roles=roles.READERS)
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _recover_if_stopped(get_allowed_or_404(ImportJob, request.user, "view", pk=pk))
     if job.status not in RUNNING:
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
@@ -266,17 +325,20 @@ def import_progress(request, pk: int):
 
 
 @require_POST
-@access(roles=CHANGE)
-def import_cancel(request, pk: int):
+@access(roles=roles.EDITORS)
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Stop a job being checked or imported; the worker undoes what it wrote."""
-    job = get_editable_or_404(ImportJob, request.user, pk=pk)
+    job = get_allowed_or_404(ImportJob, request.user, "change", pk=pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+        return redirect("registry:import_detail", pk=job.pk)
     try:
-        if request.POST.get("confirm") != "1":
-            raise ValidationError(_("Confirm that the import should be cancelled."))
         services.import_cancel(actor=request.user, job=job)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(
             request,
@@ -286,20 +348,21 @@ def import_cancel(request, pk: int):
 
 
 @require_POST
-@access(roles=CHANGE)
-def import_run(request, pk: int):
-    job = get_editable_or_404(ImportJob, request.user, pk=pk)
+@access(roles=roles.EDITORS)
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_allowed_or_404(ImportJob, request.user, "change", pk=pk)
+    form = RunForm(request.POST)
+    mode = form.cleaned_data["mode"] if form.is_valid() else ""
     try:
-        services.import_start(actor=request.user, job=job, mode=request.POST.get("mode", ""))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        services.import_start(actor=request.user, job=job, mode=mode)
+    except ServiceError as exc:
+        show_service_error(request, exc)
     return redirect("registry:import_detail", pk=job.pk)
 
 
-@access(roles=SEE)
-def import_report_download(request, pk: int):
-    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+@access(roles=roles.READERS)
+def import_report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_allowed_or_404(ImportJob, request.user, "view", pk=pk)
     name = job.report.get("report_file")
     filename = f"bao-cao-nhap-{job.pk}.xlsx"
     if name and private_storage().exists(name):
@@ -319,11 +382,10 @@ def import_report_download(request, pk: int):
     return response
 
 
-@access(roles=CHANGE)
-def import_file_download(request, pk: int):
+@access(roles=roles.EDITORS)
+def import_file_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The uploaded spreadsheet itself, for the person who uploaded it and national
-    staff; others who may run the import work from the report."""
-    job = get_editable_or_404(ImportJob, request.user, pk=pk)
-    if job.created_by_id != request.user.pk and not get_scope(request.user).national_edit:
-        raise PermissionDenied
+    staff; others who may run the import work from the report (403)."""
+    job = get_allowed_or_404(ImportJob, request.user, "change", pk=pk)
+    ImportJob.policy.check(request.user, "download_file", job)
     return private_file_response(PRIVATE, job.file.name, job.original_name)

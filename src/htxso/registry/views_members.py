@@ -9,27 +9,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
 from htxso.core.formatting import format_vnd
-from htxso.core.scoping import get_editable_or_404
+from htxso.core.policy import allowed, get_allowed_or_404
 
 from . import selectors
 from .data.ethnicities import ETHNICITIES
 from .forms import DateForm, MemberForm, WorkerForm
 from .models import Membership, Organisation, Worker
 from .services import members as services
-from .views_organisations import EDITORS, STAFF_AND_ORGS
 
 ETHNICITY_NAMES = dict(ETHNICITIES)
 PAGE_SIZE = 50
 
 
 def _editable(request, pk: int) -> Organisation:
-    return get_editable_or_404(Organisation.objects.select_related("province"), request.user, pk=pk)
+    return get_allowed_or_404(
+        Organisation.objects.select_related("province"), request.user, "change", pk=pk
+    )
 
 
 def _decorate(rows, today) -> None:
@@ -43,10 +46,10 @@ def _decorate(rows, today) -> None:
         row.income_display = format_vnd(income) if income else ""
 
 
-def _people_page(request, kind: str, pk: int):
+def _people_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_detailed(user=request.user, pk=pk)
     today = selectors.today()
-    can_see = selectors.can_see_personal_data(request.user, organisation)
+    can_see = Organisation.policy.allows(request.user, "see_people", organisation)
     show_left = request.GET.get("left") == "1"
     if kind == "members":
         model, active_field = Membership, "left_on"
@@ -56,7 +59,7 @@ def _people_page(request, kind: str, pk: int):
         order = ("-is_manager", "person__full_name", "pk")
     rows = own = None
     if can_see:
-        qs = model.objects.visible_to(request.user).filter(organisation=organisation)
+        qs = allowed(model, request.user, "view").filter(organisation=organisation)
         qs = qs.select_related("person").order_by(*order)
         if not show_left:
             qs = qs.filter(**{f"{active_field}__isnull": True})
@@ -73,7 +76,7 @@ def _people_page(request, kind: str, pk: int):
             "page": rows,
             "own_rows": own,
             "can_see_people": can_see,
-            "can_edit": selectors.can_edit_organisation(request.user, organisation),
+            "can_edit": Organisation.policy.allows(request.user, "change", organisation),
             "show_left": show_left,
             "leave_form": DateForm(),
             "today": today,
@@ -81,18 +84,20 @@ def _people_page(request, kind: str, pk: int):
     )
 
 
-@access(roles=STAFF_AND_ORGS)
-def member_list(request, pk: int):
+@access(roles=roles.STAFF_AND_ORGANISATIONS)
+@require_GET
+def member_list(request: HttpRequest, pk: int) -> HttpResponse:
     return _people_page(request, "members", pk)
 
 
-@access(roles=STAFF_AND_ORGS)
-def worker_list(request, pk: int):
+@access(roles=roles.STAFF_AND_ORGANISATIONS)
+@require_GET
+def worker_list(request: HttpRequest, pk: int) -> HttpResponse:
     return _people_page(request, "workers", pk)
 
 
-@access(roles=EDITORS)
-def member_register(request, pk: int):
+@access(roles=roles.EDITORS)
+def member_register(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
     form = MemberForm(request.POST or None, initial={"kind": "official"})
     if request.method == "POST" and form.is_valid():
@@ -122,8 +127,8 @@ def member_register(request, pk: int):
     )
 
 
-@access(roles=EDITORS)
-def worker_add(request, pk: int):
+@access(roles=roles.EDITORS)
+def worker_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
     form = WorkerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,11 +156,14 @@ def worker_add(request, pk: int):
     )
 
 
-def _end(request, pk: int, row_pk: int, model, call, redirect_to: str, done: str):
+def _end(
+    request: HttpRequest, pk: int, row_pk: int, model, call, redirect_to: str, done: str
+) -> HttpResponse:
     organisation = _editable(request, pk)
-    row = get_editable_or_404(
+    row = get_allowed_or_404(
         model.objects.filter(organisation=organisation).select_related("organisation", "person"),
         request.user,
+        "change",
         pk=row_pk,
     )
     form = DateForm(request.POST)
@@ -171,8 +179,8 @@ def _end(request, pk: int, row_pk: int, model, call, redirect_to: str, done: str
 
 
 @require_POST
-@access(roles=EDITORS)
-def member_leave(request, pk: int, member_pk: int):
+@access(roles=roles.EDITORS)
+def member_leave(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     return _end(
         request,
         pk,
@@ -185,8 +193,8 @@ def member_leave(request, pk: int, member_pk: int):
 
 
 @require_POST
-@access(roles=EDITORS)
-def worker_end(request, pk: int, worker_pk: int):
+@access(roles=roles.EDITORS)
+def worker_end(request: HttpRequest, pk: int, worker_pk: int) -> HttpResponse:
     return _end(
         request,
         pk,

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from htxso.core import roles
 from htxso.core.access import access
 from htxso.core.formatting import format_number, format_vnd
-from htxso.core.scoping import get_editable_or_404, get_scope
+from htxso.core.policy import get_allowed_or_404
 from htxso.geo.models import Province, Ward
 
 from . import selectors
@@ -29,15 +31,6 @@ from .models import (
 )
 from .services.organisations import organisation_update
 
-STAFF_AND_ORGS = (
-    "vca_admin",
-    "province_officer",
-    "department_viewer",
-    "coop_manager",
-    "coop_member",
-)
-EDITORS = ("vca_admin", "province_officer", "coop_manager")
-STAFF = ("vca_admin", "province_officer", "department_viewer")
 PAGE_SIZE = 25
 
 _PROVINCES: list[tuple[str, str]] = []
@@ -81,7 +74,9 @@ def decorate_rows(rows) -> None:
         o.grade_label = labels.get(getattr(o, "latest_grade", None) or "", "")
 
 
-def render_list(request, qs, filters, *, template: str, partial: str, extra=None):
+def render_list(
+    request: HttpRequest, qs, filters, *, template: str, partial: str, extra=None
+) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.figures_for(page.object_list)
     decorate_rows(page.object_list)
@@ -89,8 +84,8 @@ def render_list(request, qs, filters, *, template: str, partial: str, extra=None
     return render(request, partial if request.htmx else template, context)
 
 
-@access(roles=STAFF_AND_ORGS)
-def organisation_list(request):
+@access(roles=roles.STAFF_AND_ORGANISATIONS)
+def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.OrganisationFilters.from_params(request.GET)
     qs = selectors.organisation_list(user=request.user, filters=filters)
     return render_list(
@@ -143,32 +138,35 @@ def _unions_of(organisation):
     )
 
 
-@access(roles=STAFF_AND_ORGS)
-def organisation_detail(request, pk: int):
+@access(roles=roles.STAFF_AND_ORGANISATIONS)
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = selectors.organisation_get_detailed(user=request.user, pk=pk)
     context = detail_context(request, organisation, public=False)
-    context["can_edit"] = selectors.can_edit_organisation(request.user, organisation)
-    context["can_see_people"] = selectors.can_see_personal_data(request.user, organisation)
+    context["can_edit"] = Organisation.policy.allows(request.user, "change", organisation)
+    context["can_see_people"] = Organisation.policy.allows(request.user, "see_people", organisation)
     return render(request, "registry/organisation_detail.html", context)
 
 
-@access(roles=EDITORS)
-def organisation_edit(request, pk: int):
-    organisation = get_editable_or_404(
-        Organisation.objects.select_related("province", "ward"), request.user, pk=pk
+@access(roles=roles.EDITORS)
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_allowed_or_404(
+        Organisation.objects.select_related("province", "ward"), request.user, "change", pk=pk
     )
     wards = list(Ward.objects.filter(province_id=organisation.province_id).order_by("name"))
-    scope = get_scope(request.user)
-    staff = scope.national_edit or organisation.province_id in scope.edit_provinces
+    # the tax code is the organisation's identity: only the province or VCA change it
+    staff = Organisation.policy.allows(request.user, "change_tax_code", organisation)
     if request.method == "POST":
         form = OrganisationForm(
             request.POST, wards=wards, initial={"tax_code": organisation.tax_code}
         )
         form.fields["tax_code"].disabled = not staff
         if form.is_valid():
+            data = form.service_data()
+            if not staff:
+                data.pop("tax_code", None)  # shown, not sent: a manager cannot change it
             saved = form.apply(
                 lambda: organisation_update(
-                    actor=request.user, organisation=organisation, data=form.service_data()
+                    actor=request.user, organisation=organisation, data=data
                 )
             )
             if saved is not None:
@@ -206,10 +204,11 @@ def organisation_edit(request, pk: int):
     )
 
 
-@access(roles=STAFF)
-def organisation_warnings(request):
+@access(roles=roles.STAFF)
+def organisation_warnings(request: HttpRequest) -> HttpResponse:
     """The province's organisations that fail a legal check, with the reasons."""
-    scope = get_scope(request.user)
+    everywhere, reached, _orgs = Organisation.policy.reach(request.user, "view")
+    reach = None if everywhere else sorted(reached)  # None: every one
     province = request.GET.get("province", "")[:2]
     if not province.isdigit():
         province = ""
@@ -219,9 +218,7 @@ def organisation_warnings(request):
     for o in page.object_list:
         o.legal_warnings = selectors.warnings_for(o, day)
     provinces = [
-        (code, name)
-        for code, name in province_choices()
-        if scope.national_view or code in scope.view_provinces
+        (code, name) for code, name in province_choices() if reach is None or code in reach
     ]
     return render(
         request,

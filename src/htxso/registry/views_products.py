@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
 from htxso.core.codes import CodeError, validate_tax_code
-from htxso.core.scoping import get_editable_or_404
+from htxso.core.policy import get_allowed_or_404
 
 from .forms import DateForm, OcopForm, UnionForm, ValueChainForm
 from .models import OcopProduct, Organisation, UnionMembership, ValueChainLink
 from .services import products as services
-from .views_organisations import EDITORS
 
 
 def _editable(request, pk: int) -> Organisation:
-    return get_editable_or_404(Organisation.objects.select_related("province"), request.user, pk=pk)
+    return get_allowed_or_404(
+        Organisation.objects.select_related("province"), request.user, "change", pk=pk
+    )
 
 
-def _form_page(request, organisation, form, title: str):
+def _form_page(request: HttpRequest, organisation, form, title: str) -> HttpResponse:
     return render(
         request,
         "registry/organisation_item_form.html",
@@ -30,13 +33,13 @@ def _form_page(request, organisation, form, title: str):
     )
 
 
-def _done(request, organisation, message: str):
+def _done(request: HttpRequest, organisation, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect("registry:organisation_detail", pk=organisation.pk)
 
 
-@access(roles=EDITORS)
-def ocop_add(request, pk: int):
+@access(roles=roles.EDITORS)
+def ocop_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
     form = OcopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -50,11 +53,11 @@ def ocop_add(request, pk: int):
     return _form_page(request, organisation, form, _("Add an OCOP product"))
 
 
-@access(roles=EDITORS)
-def ocop_edit(request, pk: int, product_pk: int):
+@access(roles=roles.EDITORS)
+def ocop_edit(request: HttpRequest, pk: int, product_pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
-    product = get_editable_or_404(
-        OcopProduct.objects.filter(organisation=organisation), request.user, pk=product_pk
+    product = get_allowed_or_404(
+        OcopProduct.objects.filter(organisation=organisation), request.user, "change", pk=product_pk
     )
     initial = {
         f: getattr(product, f)
@@ -72,8 +75,8 @@ def ocop_edit(request, pk: int, product_pk: int):
     return _form_page(request, organisation, form, _("Change an OCOP product"))
 
 
-@access(roles=EDITORS)
-def value_chain_add(request, pk: int):
+@access(roles=roles.EDITORS)
+def value_chain_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
     form = ValueChainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +90,7 @@ def value_chain_add(request, pk: int):
     return _form_page(request, organisation, form, _("Add a value-chain link"))
 
 
-def _post_date_action(request, organisation, call, done: str):
+def _post_date_action(request: HttpRequest, organisation, call, done: str) -> HttpResponse:
     form = DateForm(request.POST)
     if form.is_valid() and form.apply(lambda: call(form.cleaned_data["on"])) is not None:
         return _done(request, organisation, done)
@@ -98,12 +101,13 @@ def _post_date_action(request, organisation, call, done: str):
 
 
 @require_POST
-@access(roles=EDITORS)
-def value_chain_end(request, pk: int, link_pk: int):
+@access(roles=roles.EDITORS)
+def value_chain_end(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
-    link = get_editable_or_404(
+    link = get_allowed_or_404(
         ValueChainLink.objects.filter(organisation=organisation).select_related("organisation"),
         request.user,
+        "change",
         pk=link_pk,
     )
     return _post_date_action(
@@ -114,8 +118,8 @@ def value_chain_end(request, pk: int, link_pk: int):
     )
 
 
-@access(roles=EDITORS)
-def union_add(request, pk: int):
+@access(roles=roles.EDITORS)
+def union_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
     form = UnionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -146,8 +150,8 @@ def union_add(request, pk: int):
 
 
 @require_POST
-@access(roles=EDITORS)
-def union_end(request, pk: int, membership_pk: int):
+@access(roles=roles.EDITORS)
+def union_end(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
     row = _union_row(request, organisation, membership_pk)
     return _post_date_action(
@@ -159,18 +163,13 @@ def union_end(request, pk: int, membership_pk: int):
 
 
 def _union_row(request, organisation, membership_pk: int) -> UnionMembership:
-    """A union membership of this organisation (either side); 404 otherwise.
-
-    The organisation itself was fetched as editable, so either side's manager may end it.
-    """
-    from django.http import Http404
-
-    row = (
-        UnionMembership.objects.filter(Q(union=organisation) | Q(member=organisation))
-        .select_related("union", "member")
-        .filter(pk=membership_pk)
-        .first()
+    """A union membership of this organisation (either side) the user may change
+    (``UnionMembership.policy``: either side's editors); 404 otherwise."""
+    return get_allowed_or_404(
+        UnionMembership.objects.filter(
+            Q(union=organisation) | Q(member=organisation)
+        ).select_related("union", "member"),
+        request.user,
+        "change",
+        pk=membership_pk,
     )
-    if row is None:
-        raise Http404
-    return row

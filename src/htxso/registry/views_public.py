@@ -7,6 +7,7 @@ aggregate counts.
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from htxso.core.access import access
@@ -16,7 +17,7 @@ from .views_organisations import detail_context, render_list
 
 
 @access(public=True)
-def public_directory(request):
+def public_directory(request: HttpRequest) -> HttpResponse:
     filters = selectors.OrganisationFilters.from_params(request.GET)
     qs = selectors.public_directory(filters=filters)
     return render_list(
@@ -30,7 +31,7 @@ def public_directory(request):
 
 
 @access(public=True)
-def public_profile(request, key: str):
+def public_profile(request: HttpRequest, key: str) -> HttpResponse:
     organisation = selectors.organisation_public_get(key=key)
     context = detail_context(request, organisation, public=True)
     return render(request, "registry/public/profile.html", context)

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
+from htxso.core.errors import ServiceError
 from htxso.core.formatting import ParseError, format_number, format_vnd, parse_vnd
-from htxso.core.forms import bounded_integers
-from htxso.core.scoping import get_scope, get_visible_or_404
+from htxso.core.forms import bounded_integers, show_service_error
+from htxso.core.policy import get_allowed_or_404
 
 from . import selectors_reports as selectors
 from .models import AnnualReport, Organisation, ReportStatus, report_due_date
 from .services import reports as services
-
-STAFF = ("vca_admin", "province_officer", "department_viewer")
-READERS = (*STAFF, "coop_manager")
-MANAGERS = ("vca_admin", "coop_manager")
-REVIEWERS = ("vca_admin", "province_officer")
 
 
 def _cap(text) -> str:
@@ -95,6 +94,27 @@ class ReportForm(forms.Form):
         return data
 
 
+class NextStepForm(forms.Form):
+    """Which button saved the form: keep the draft, or submit it too."""
+
+    then = forms.ChoiceField(choices=[("save", "save"), ("submit", "submit")], required=False)
+
+    @classmethod
+    def wants_submit(cls, data: Any) -> bool:
+        form = cls(data)
+        return form.is_valid() and form.cleaned_data["then"] == "submit"
+
+
+class ReviewForm(forms.Form):
+    """The province's decision on a submitted report (the service checks the comment)."""
+
+    decision = forms.ChoiceField(choices=[("accept", "accept"), ("return", "return")])
+    comment = forms.CharField(required=False, strip=False)
+
+    def clean_comment(self) -> str:
+        return self.cleaned_data["comment"][:5000]
+
+
 def _initial(report: AnnualReport | None, prefill: dict) -> dict:
     source = {name: getattr(report, name) for name in services.FIELDS} if report else prefill
     initial = {}
@@ -108,14 +128,6 @@ def _initial(report: AnnualReport | None, prefill: dict) -> dict:
         else:
             initial[name] = value
     return initial
-
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _figures(report: AnnualReport) -> list[tuple[str, str]]:
@@ -137,10 +149,16 @@ def _figures(report: AnnualReport) -> list[tuple[str, str]]:
     return rows
 
 
-@access(roles=READERS)
-def report_list_for_org(request, org_pk: int):
-    organisation = get_visible_or_404(
-        Organisation.objects.select_related("province"), request.user, pk=org_pk
+def _may_file(user: Any, organisation: Organisation) -> bool:
+    return AnnualReport.policy.allows_at(
+        user, "file", province=organisation.province_id, organisation=organisation.pk
+    )
+
+
+@access(roles=roles.READERS)
+def report_list_for_org(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation = get_allowed_or_404(
+        Organisation.objects.select_related("province"), request.user, "view", pk=org_pk
     )
     reports = list(selectors.report_list(user=request.user, organisation=organisation))
     today = services.today_local()
@@ -153,27 +171,27 @@ def report_list_for_org(request, org_pk: int):
             "organisation": organisation,
             "reports": [(r, services.is_late(r, today=today)) for r in reports],
             "new_years": years,
-            "can_edit": services.can_edit(request.user, None, organisation),
+            "can_edit": _may_file(request.user, organisation),
             "due_this_year": report_due_date(today.year),
         },
     )
 
 
-@access(roles=MANAGERS)
-def report_edit(request, org_pk: int, year: int):
+@access(roles=roles.MANAGERS)
+def report_edit(request: HttpRequest, org_pk: int, year: int) -> HttpResponse:
     if not 1990 <= year <= 2100:
         raise Http404
-    organisation = get_visible_or_404(
-        Organisation.objects.select_related("province"), request.user, pk=org_pk
+    organisation = get_allowed_or_404(
+        Organisation.objects.select_related("province"), request.user, "view", pk=org_pk
     )
-    if not services.can_edit(request.user, None, organisation):
+    if not _may_file(request.user, organisation):
         raise PermissionDenied
     today = services.today_local()
     report = AnnualReport.objects.filter(organisation=organisation, year=year).first()
     year_error = ""
     try:
         services.validate_year(year, today=today)
-    except ValidationError as exc:
+    except ServiceError as exc:
         year_error = "; ".join(exc.messages)
     locked = services.locked_reason(report) if report else ""
     prefill = services.report_prefill(organisation=organisation, year=year) if not report else {}
@@ -188,14 +206,14 @@ def report_edit(request, org_pk: int, year: int):
                     data=form.cleaned_data,
                     today=today,
                 )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
+            except ServiceError as exc:
+                show_service_error(request, exc, form)
             else:
-                if request.POST.get("then") == "submit":
+                if NextStepForm.wants_submit(request.POST):
                     try:
                         services.annual_report_submit(actor=request.user, report=report)
-                    except ValidationError as exc:
-                        messages.error(request, "; ".join(exc.messages))
+                    except ServiceError as exc:
+                        show_service_error(request, exc)
                         return redirect("registry:report_detail", pk=report.pk)
                     messages.success(request, _("The report was submitted to the province."))
                 else:
@@ -222,9 +240,10 @@ def report_edit(request, org_pk: int, year: int):
     )
 
 
-@access(roles=READERS)
-def report_detail(request, pk: int):
+@access(roles=roles.READERS)
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)
+    organisation = report.organisation
     return render(
         request,
         "registry/reports/report_detail.html",
@@ -234,57 +253,60 @@ def report_detail(request, pk: int):
             "figures": _figures(report),
             "events": selectors.report_events(report),
             "late": services.is_late(report),
-            "can_edit": services.can_edit(request.user, report, report.organisation),
-            "can_review": services.can_review(request.user, report),
+            "can_edit": report.status in services.EDITABLE
+            and _may_file(request.user, organisation),
+            "can_review": report.status == ReportStatus.SUBMITTED
+            and AnnualReport.policy.allows_at(
+                request.user,
+                "review",
+                province=organisation.province_id,
+                organisation=organisation.pk,
+            ),
             "locked": services.locked_reason(report),
         },
     )
 
 
-def _redirect_detail(report):
+def _redirect_detail(report: AnnualReport) -> HttpResponse:
     return redirect("registry:report_detail", pk=report.pk)
 
 
-@access(roles=MANAGERS)
+@access(roles=roles.MANAGERS)
 @require_POST
-def report_submit(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
-    if not services.can_edit(request.user, None, report.organisation):
-        raise PermissionDenied
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk, action="file")
     try:
         services.annual_report_submit(actor=request.user, report=report)
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(request, _("The report was submitted to the province."))
     return _redirect_detail(report)
 
 
-@access(roles=REVIEWERS)
+@access(roles=roles.REVIEWERS)
 @require_POST
-def report_review(request, pk: int):
-    report = selectors.report_get(user=request.user, pk=pk)
-    scope = get_scope(request.user)
-    if not (scope.national_edit or report.organisation.province_id in scope.edit_provinces):
-        raise PermissionDenied
-    decision = request.POST.get("decision", "")
-    comment = request.POST.get("comment", "")[:5000]
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk, action="review")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept or to return the report."))
+        return _redirect_detail(report)
+    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
     try:
         if decision == "accept":
             services.annual_report_accept(actor=request.user, report=report, comment=comment)
             messages.success(request, _("The report was accepted."))
-        elif decision == "return":
+        else:
             services.annual_report_return(actor=request.user, report=report, comment=comment)
             messages.success(request, _("The report was returned to the organisation."))
-        else:
-            messages.error(request, _("Choose to accept or to return the report."))
-    except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     return _redirect_detail(report)
 
 
-@access(roles=STAFF)
-def report_queue(request):
+@access(roles=roles.STAFF)
+def report_queue(request: HttpRequest) -> HttpResponse:
     today = services.today_local()
     try:
         year = int(request.GET.get("year") or today.year)

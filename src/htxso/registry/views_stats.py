@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from htxso.core import roles
 from htxso.core.access import access
 from htxso.core.formatting import format_number
+from htxso.core.policy import holds
 from htxso.core.scoping import get_scope
 from htxso.geo.models import Province
 
@@ -16,8 +18,6 @@ from . import exports, stats
 from .stats_charts import dashboard_charts
 from .stats_indicators import SHORT_LABELS, format_value, label
 
-NATIONAL_ROLES = ("vca_admin",)
-STATS_ROLES = stats.STATS_ROLES
 SORT_KEYS = ["name", *[code for code, _u in exports.COMPARISON_COLUMNS]]
 
 
@@ -91,21 +91,20 @@ def _comparison(board: stats.Dashboard, sort: str) -> tuple[list[dict], str, lis
     return rows, current, columns
 
 
-@access(roles=STATS_ROLES)
+@access(roles=roles.STAFF)
 @require_GET
 def stats_home(request):
     """Send each reader to the dashboard of their scope."""
-    scope = get_scope(request.user)
-    if scope.national_view:
+    if holds(request.user, roles.VCA):
         return redirect("registry:stats_national")
-    codes = sorted(scope.view_provinces)
+    codes = sorted(get_scope(request.user).view_provinces)
     if len(codes) == 1:
         return redirect("registry:stats_province", code=codes[0])
     provinces = Province.objects.filter(pk__in=codes).order_by("code")
     return render(request, "registry/stats/choose.html", {"provinces": provinces})
 
 
-@access(roles=NATIONAL_ROLES)
+@access(roles=roles.VCA)
 @require_GET
 def stats_national(request):
     board = stats.dashboard(user=request.user, year=_year(request))
@@ -114,7 +113,7 @@ def stats_national(request):
     return render(request, "registry/stats/national.html", context)
 
 
-@access(roles=STATS_ROLES)
+@access(roles=roles.STAFF)
 @require_GET
 def stats_province(request, code: str):
     board = stats.dashboard(user=request.user, province=code, year=_year(request))
@@ -127,14 +126,14 @@ def _xlsx(board: stats.Dashboard, name: str) -> HttpResponse:
     return response
 
 
-@access(roles=NATIONAL_ROLES)
+@access(roles=roles.VCA)
 @require_GET
 def stats_national_xlsx(request):
     board = stats.dashboard(user=request.user, year=_year(request))
     return _xlsx(board, "thong-ke-toan-quoc")
 
 
-@access(roles=STATS_ROLES)
+@access(roles=roles.STAFF)
 @require_GET
 def stats_province_xlsx(request, code: str):
     board = stats.dashboard(user=request.user, province=code, year=_year(request))

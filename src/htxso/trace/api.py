@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
@@ -9,23 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from htxso.accounts.models import Role
-from htxso.core.api import ApiError, route
+from htxso.core import roles
+from htxso.core.api import route
+from htxso.core.errors import Kind, ServiceError, not_found
+from htxso.core.policy import allowed, get_allowed_or_404
 from htxso.core.schemas import Id, Int64
-from htxso.core.scoping import get_visible_or_404
 from htxso.registry.models import Organisation
 
 from . import selectors
 from .epcis.documents import query_document
-from .errors import TraceError
 from .models import Lot
 from .services.capture import capture_document
 from .vocab import HTX_NS
 
 router = Router(tags=["trace"])
 
-#: Who may record events for an organisation (scoped by editable organisations).
-WRITERS = [Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.COOP_MANAGER]
 #: 5 MB is plenty for 5,000 events.
 MAX_BODY = 5 * 1024 * 1024
 
@@ -58,32 +57,33 @@ class EventFilters(Schema):
     format: str = Field("", description="`epcis` answers an EPCISQueryDocument (JSON-LD)")
 
 
-def writable_organisation(user, organisation_id: int | None) -> Organisation:
+def writable_organisation(user: Any, organisation_id: int | None) -> Organisation:
     """The organisation the caller records for: the one given, or their only one."""
-    qs = Organisation.objects.editable_by(user)
+    qs = allowed(Organisation, user, "change")
     if organisation_id is not None:
         org = qs.filter(pk=organisation_id).first()
         if org is None:
-            raise ApiError("not_found", _("Not found."), status=404)
+            raise not_found(_("Not found."))
         return org
     orgs = list(qs[:2])
     if len(orgs) != 1:
-        raise ApiError(
+        raise ServiceError(
             "organisation_required",
             _("Say which organisation records these events (?organisation=<id>)."),
-            status=400,
         )
     return orgs[0]
 
 
-def _trace_error(exc: TraceError) -> ApiError:
-    return ApiError(exc.code, str(exc.message), status=exc.status, details=exc.details)
+def _too_large() -> ServiceError:
+    return ServiceError(
+        "too_large", _("The document is too large (at most 5 MB)."), kind=Kind.TOO_LARGE
+    )
 
 
 @route(
     router.post,
     "/capture",
-    roles=WRITERS,
+    roles=roles.EDITORS,
     response={200: CaptureOut},
     summary="Capture an EPCIS 2.0 JSON-LD document",
     description=(
@@ -97,22 +97,17 @@ def capture(request: HttpRequest, organisation: Id | None = None):
     try:
         raw = request.body
     except RequestDataTooBig as exc:
-        raise ApiError(
-            "too_large", _("The document is too large (at most 5 MB)."), status=413
-        ) from exc
+        raise _too_large() from exc
     if len(raw) > MAX_BODY:
-        raise ApiError("too_large", _("The document is too large (at most 5 MB)."), status=413)
+        raise _too_large()
     try:
         doc = json.loads(raw or b"")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError("invalid_json", _("The body is not valid JSON.")) from exc
+        raise ServiceError("invalid_json", _("The body is not valid JSON.")) from exc
     if not isinstance(doc, dict):
-        raise ApiError("invalid_json", _("The body must be a JSON object (an EPCISDocument)."))
+        raise ServiceError("invalid_json", _("The body must be a JSON object (an EPCISDocument)."))
     org = writable_organisation(request.user, organisation)
-    try:
-        result = capture_document(actor=request.user, organisation=org, doc=doc)
-    except TraceError as exc:
-        raise _trace_error(exc) from exc
+    result = capture_document(actor=request.user, organisation=org, doc=doc)
     stored = result.captured + result.duplicates
     return {
         "captured": len(result.captured),
@@ -125,7 +120,7 @@ def capture(request: HttpRequest, organisation: Id | None = None):
 @route(
     router.get,
     "/events",
-    authenticated=True,
+    roles=roles.API_ROLES,
     response=list[EventOut],
     summary="Query events (newest first) of the organisations you may see",
 )
@@ -152,11 +147,11 @@ def events(request: HttpRequest, filters: Query[EventFilters]):
 @route(
     router.get,
     "/lots/{lot_id}/epcis",
-    authenticated=True,
+    roles=roles.API_ROLES,
     summary="A lot's history (one step back and forward) as an EPCIS 2.0 document",
     openapi_extra={"responses": {200: {"description": "EPCISDocument (application/ld+json)"}}},
 )
 def lot_epcis(request: HttpRequest, lot_id: Id, depth: Int64 = 1):
-    lot = get_visible_or_404(Lot, request.user, pk=lot_id)
+    lot = get_allowed_or_404(Lot, request.user, "view", pk=lot_id)
     doc = selectors.lot_document(lot=lot, depth=max(1, min(depth, 20)))
     return JsonResponse(doc, content_type="application/ld+json")

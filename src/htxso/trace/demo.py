@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from htxso.core.actors import OPERATOR
 from htxso.core.codes import gtin_check_digit
-from htxso.core.demodata import DemoContext
+from htxso.core.demodata import DEMO_COFFEE_GTIN, DemoContext
 from htxso.geo.models import Ward
 from htxso.registry.models import Organisation, Person
 
@@ -86,7 +87,6 @@ def seed(ctx: DemoContext) -> None:
     season_end = timezone.localdate() - dt.timedelta(days=120)
     _season(org, items, facilities, plots, rng, season_end)
     _stamps(org, items)
-    _market_link(items)
     lots = Lot.objects.filter(organisation=org).count()
     ctx.log(f"trace demo: {org.name}: {len(plots)} plots, {lots} lots")
 
@@ -94,9 +94,10 @@ def seed(ctx: DemoContext) -> None:
 def _products(org) -> dict[str, TradeItem]:
     out = {}
     for kind, ref, name, name_en, grams in PRODUCTS:
-        gtin = _gtin(ref)
+        # the packaged coffee's GTIN is shared with the market demo, which sells it
+        gtin = DEMO_COFFEE_GTIN if kind == "packaged" else _gtin(ref)
         item = TradeItem.objects.filter(gtin=gtin).first() or master.trade_item_add(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             gtin=gtin,
             name=name,
@@ -122,7 +123,7 @@ def _facilities(org) -> dict[str, Facility]:
     for (kind, name, body), ward in zip(specs, wards or [None] * 3, strict=False):
         gln = f"{body}{gtin_check_digit(body)}"
         out[kind] = Facility.objects.filter(gln=gln).first() or master.facility_add(
-            actor=None, organisation=org, name=name, kind=kind, gln=gln, ward=ward
+            actor=OPERATOR, organisation=org, name=name, kind=kind, gln=gln, ward=ward
         )
     return out
 
@@ -149,7 +150,7 @@ def _plots(org, rng) -> list[Plot]:
         member = people[i] if i < len(people) else None
         plots.append(
             master.plot_register(
-                actor=None,
+                actor=OPERATOR,
                 organisation=org,
                 code=code,
                 ward=wards[i % len(wards)],
@@ -179,7 +180,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
             day = start + dt.timedelta(days=5 + i + 20 * h)
             kg = Decimal(str(round(float(plot.area_ha) * rng.uniform(900, 1400) / 2)))
             ev = events.harvest_record(
-                actor=None,
+                actor=OPERATOR,
                 organisation=org,
                 event_id=_eid("harvest", i, h),
                 plot=plot,
@@ -198,7 +199,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
         )
         total = sum(lot.quantity_kg for lot in group)
         ev = events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("process", g),
             kind="processing",
@@ -217,7 +218,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
         )
         total = sum(lot.quantity_kg for lot in group)
         ev = events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("hull", g),
             kind="hulling",
@@ -229,7 +230,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
         greens.append(ev.lot_links.get(role="output").lot)
     for n, lot in enumerate(greens):
         events.observation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("store", n),
             kind="storage",
@@ -238,7 +239,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
             facility=fac.get("warehouse"),
         )
     events.observation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         event_id=_eid("cert", 0),
         kind="certification",
@@ -251,7 +252,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
     green = greens[0]
     roast = (
         events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("roast", 0),
             kind="roasting",
@@ -265,7 +266,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
     )
     pack = (
         events.transformation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("pack", 0),
             kind="packing",
@@ -278,7 +279,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
         .lot
     )
     events.observation_record(
-        actor=None,
+        actor=OPERATOR,
         organisation=org,
         event_id=_eid("ship", "pack"),
         kind="shipping",
@@ -290,7 +291,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
     if exported:
         ship_at = max(lot.produced_at for lot in exported) + dt.timedelta(days=3)
         events.observation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("inspect", 0),
             kind="inspection",
@@ -299,7 +300,7 @@ def _season(org, items, fac, plots, rng, end: dt.date) -> None:
             note="Độ ẩm 12,5 %, hạt lỗi 2 %",
         )
         events.observation_record(
-            actor=None,
+            actor=OPERATOR,
             organisation=org,
             event_id=_eid("ship", "export"),
             kind="shipping",
@@ -315,34 +316,8 @@ def _stamps(org, items) -> None:
     if StampBatch.objects.filter(organisation=org, trade_item=item).exists():
         return
     lot = Lot.objects.filter(trade_item=item).order_by("produced_at").first()
-    batch = stamps.stamp_batch_order(actor=None, organisation=org, trade_item=item, quantity=200)
-    if lot is not None:
-        stamps.stamp_batch_activate(actor=None, batch=batch, lot=lot)
-
-
-def _market_link(items) -> None:
-    """Link the market's product with the packaged coffee's GTIN, if the market exists."""
-    try:
-        from django.apps import apps
-
-        product_model = apps.get_model("market", "Product")
-    except LookupError:
-        return
-    if "gtin" not in {f.name for f in product_model._meta.get_fields()}:
-        return
-    # The cooperative's roasted coffee on the market carries the packaged coffee's GTIN,
-    # so the product page links to the trace page and the trace page back to the market.
-    gtin = items["packaged"].gtin
-    if product_model.objects.filter(gtin=gtin).exists():
-        return
-    product = (
-        product_model.objects.filter(
-            store__organisation=items["packaged"].organisation,
-            title__icontains="rang",
-            gtin="",
-        )
-        .order_by("id")
-        .first()
+    batch = stamps.stamp_batch_order(
+        actor=OPERATOR, organisation=org, trade_item=item, quantity=200
     )
-    if product is not None:
-        product_model.objects.filter(pk=product.pk).update(gtin=gtin)
+    if lot is not None:
+        stamps.stamp_batch_activate(actor=OPERATOR, batch=batch, lot=lot)

@@ -309,3 +309,9 @@ class StampActivateForm(forms.Form):
         self.fields["lot"].queryset = Lot.objects.filter(
             organisation_id=batch.organisation_id, trade_item_id=batch.trade_item_id
         )
+
+
+class EventErrorForm(forms.Form):
+    """Why a recorded event is wrong (the service says when it is missing)."""
+
+    reason = forms.CharField(label=_("What is wrong?"), required=False)

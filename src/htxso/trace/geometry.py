@@ -36,7 +36,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.polygon import orient
 
 from htxso.core.archives import MIB, ArchiveLimits, ArchiveRejected, open_archive
-from htxso.core.errors import CodedError
+from htxso.core.errors import ServiceError
 
 __all__ = ["GeometryError", "PlotGeometry", "area_hectares", "in_vietnam", "parse_plot_geometry"]
 
@@ -75,7 +75,7 @@ _QP = float(_q(np.float64(1.0)))
 _RQ = _A * math.sqrt(_QP / 2)
 
 
-class GeometryError(CodedError):
+class GeometryError(ServiceError):
     """Geometry that cannot be used; ``code`` is stable, ``message`` translatable."""
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from htxso.core.gtin_links import MARKET, gtin_page_url
+from htxso.core.policy import allowed
 from htxso.trace.epcis.documents import epcis_document
 from htxso.trace.models import Event, EventLot, Lot, LotEdge, LotPlot, Plot
 from htxso.trace.summaries import event_summary
@@ -127,26 +129,9 @@ def _summaries_attach(events: list[Event]) -> None:
 
 
 def _market_url(lot: Lot) -> str | None:
-    """The market's product page for this GTIN, when the market has one (optional)."""
-    from django.apps import apps
-
-    try:
-        model = apps.get_model("market", "Product")
-    except LookupError:
-        return None
-    if "gtin" not in {f.name for f in model._meta.concrete_fields}:
-        return None
-    product = (
-        model.objects.filter(gtin=lot.gtin, status="active", store__status="verified")
-        .order_by("-id")
-        .first()
-    )
-    if product is None or not hasattr(product, "get_absolute_url"):
-        return None
-    try:
-        return product.get_absolute_url()
-    except Exception:
-        return None
+    """The market's product page for this GTIN, when the market publishes one
+    (through ``core.gtin_links``: trace never imports the market)."""
+    return gtin_page_url(MARKET, lot.gtin)
 
 
 def lot_events(*, lot: Lot, depth: int = 1) -> list[Event]:
@@ -210,7 +195,7 @@ def eudr_sources(*, lot: Lot) -> list[tuple[Plot, dt.date | None, dt.date | None
 def events_query(
     *, user, gtin: str = "", lot: str = "", kind: str = "", since=None, until=None, limit: int = 100
 ):
-    qs = Event.objects.visible_to(user).order_by("-event_time", "-id")
+    qs = allowed(Event, user, "view").order_by("-event_time", "-id")
     if gtin:
         qs = qs.filter(lot_links__lot__gtin=gtin)
     if lot:

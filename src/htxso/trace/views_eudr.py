@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.scoping import get_visible_or_404
+from htxso.core.policy import get_allowed_or_404
 
 from .eudr_export import lot_eudr
 from .models import Lot
-from .views_manage import VIEWERS
 
 
-def _lot(request, lot_id: int) -> Lot:
-    return get_visible_or_404(
-        Lot.objects.select_related("trade_item", "organisation__province"), request.user, pk=lot_id
+def _lot(request: HttpRequest, lot_id: int) -> Lot:
+    return get_allowed_or_404(
+        Lot.objects.select_related("trade_item", "organisation__province"),
+        request.user,
+        "view",
+        pk=lot_id,
     )
 
 
-@access(roles=VIEWERS)
-def eudr_report(request, lot_id: int):
+@access(roles=roles.READERS)
+def eudr_report(request: HttpRequest, lot_id: int) -> HttpResponse:
     lot = _lot(request, lot_id)
     export = lot_eudr(lot=lot)
     return render(
@@ -28,8 +31,8 @@ def eudr_report(request, lot_id: int):
     )
 
 
-@access(roles=VIEWERS)
-def eudr_geojson(request, lot_id: int):
+@access(roles=roles.READERS)
+def eudr_geojson(request: HttpRequest, lot_id: int) -> HttpResponse:
     lot = _lot(request, lot_id)
     export = lot_eudr(lot=lot)
     response = HttpResponse(export.body, content_type="application/geo+json; charset=utf-8")

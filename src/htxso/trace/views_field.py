@@ -4,26 +4,31 @@ retried by the offline queue (static/js/trace-queue.js) is not recorded twice.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.scoping import get_editable_or_404
+from htxso.core.errors import Kind, ServiceError
+from htxso.core.forms import show_service_error
+from htxso.core.policy import get_allowed_or_404
+from htxso.registry.models import Organisation
 
-from .errors import TraceError
-from .forms import RecordForm
+from .forms import EventErrorForm, RecordForm
 from .models import Event, EventKind
 from .services import events as services
-from .views_manage import EDITORS, _org_editable, form_error
+from .views_manage import organisation_for
 from .vocab import OBSERVATIONS, TRANSFORMATIONS
 
 KINDS = ["harvest", *TRANSFORMATIONS, *OBSERVATIONS]
 
 
-def _record(request, org, kind, data):
+def _record(request: HttpRequest, org: Organisation, kind: str, data: dict[str, Any]) -> Event:
     common = {
         "actor": request.user,
         "organisation": org,
@@ -59,21 +64,21 @@ def _record(request, org, kind, data):
     )
 
 
-@access(roles=EDITORS)
-def record(request, org_id: int, kind: str):
+@access(roles=roles.EDITORS)
+def record(request: HttpRequest, org_id: int, kind: str) -> HttpResponse:
     if kind not in KINDS:
         raise Http404
-    org = _org_editable(request, org_id)
+    org = organisation_for(request, org_id, "change")
     form = RecordForm(request.POST or None, organisation=org, kind=kind)
     wants_json = request.headers.get("X-Trace-Queue") == "1"
     if request.method == "POST":
         if form.is_valid():
             try:
                 event = _record(request, org, kind, form.cleaned_data)
-            except TraceError as exc:
-                if wants_json:
-                    return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=400)
-                form_error(form, exc)
+            except ServiceError as exc:
+                if wants_json and exc.kind not in (Kind.FORBIDDEN, Kind.NOT_FOUND):
+                    return JsonResponse({"code": exc.code, "message": exc.text}, status=400)
+                show_service_error(request, exc, form)
             else:
                 if wants_json:
                     return JsonResponse(
@@ -111,19 +116,21 @@ def record(request, org_id: int, kind: str):
 
 
 @require_POST
-@access(roles=EDITORS)
-def event_error(request, event_id: int):
+@access(roles=roles.EDITORS)
+def event_error(request: HttpRequest, event_id: int) -> HttpResponse:
     """Declare an event wrong: a new event says so; the original stays as it was."""
-    event = get_editable_or_404(
-        Event.objects.select_related("organisation"), request.user, pk=event_id
+    event = get_allowed_or_404(
+        Event.objects.select_related("organisation"), request.user, "change", pk=event_id
     )
     lot_link = event.lot_links.select_related("lot").first()
+    form = EventErrorForm(request.POST)
+    form.is_valid()  # one optional text: always valid; the service checks the reason
     try:
         services.event_error_declare(
-            actor=request.user, event=event, reason=request.POST.get("reason", "")
+            actor=request.user, event=event, reason=form.cleaned_data.get("reason", "")
         )
-    except TraceError as exc:
-        messages.error(request, str(exc.message))
+    except ServiceError as exc:
+        show_service_error(request, exc)
     else:
         messages.success(
             request, _("The error was declared; the original event is kept as recorded.")

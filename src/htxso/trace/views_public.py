@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from htxso.core.access import access
 from htxso.core.codes import CodeError, to_gtin14
+from htxso.core.policy import allowed
 from htxso.core.ratelimit import hit
 
 from . import selectors
@@ -158,7 +159,7 @@ def _insider(request, gtin14: str, serial: str) -> bool:
     if not request.user.is_authenticated:
         return False
     return (
-        Stamp.objects.visible_to(request.user)
+        allowed(Stamp, request.user, "view")
         .filter(serial=serial, batch__trade_item__gtin=gtin14)
         .exists()
     )

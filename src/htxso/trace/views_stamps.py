@@ -3,33 +3,35 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from htxso.core import roles
 from htxso.core.access import access
-from htxso.core.scoping import get_editable_or_404, get_visible_or_404
+from htxso.core.errors import ServiceError
+from htxso.core.forms import show_service_error
+from htxso.core.policy import allowed, get_allowed_or_404
 
-from .errors import TraceError
 from .forms import StampActivateForm, StampOrderForm
 from .labels import PER_FILE, label_sheet_pdf
 from .models import StampBatch, StampReport, StampScan
 from .qr import public_base_url
 from .services import stamps as services
-from .views_manage import EDITORS, VIEWERS, _org_editable, form_error
+from .views_manage import organisation_for
 
 
-@access(roles=EDITORS)
-def stamp_order(request, org_id: int):
-    org = _org_editable(request, org_id)
+@access(roles=roles.EDITORS)
+def stamp_order(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = organisation_for(request, org_id, "change")
     form = StampOrderForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.stamp_batch_order(
                 actor=request.user, organisation=org, **form.cleaned_data
             )
-        except TraceError as exc:
-            form_error(form, exc)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
         else:
             messages.success(
                 request,
@@ -44,14 +46,15 @@ def stamp_order(request, org_id: int):
     )
 
 
-@access(roles=VIEWERS)
-def stamp_batch(request, batch_id: int):
-    batch = get_visible_or_404(
+@access(roles=roles.READERS)
+def stamp_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = get_allowed_or_404(
         StampBatch.objects.select_related("organisation", "trade_item", "lot"),
         request.user,
+        "view",
         pk=batch_id,
     )
-    can_edit = StampBatch.objects.editable_by(request.user).filter(pk=batch.pk).exists()
+    can_edit = StampBatch.policy.allows(request.user, "change", batch)
     form = StampActivateForm(batch=batch) if can_edit and batch.activated_at is None else None
     return render(
         request,
@@ -69,10 +72,10 @@ def stamp_batch(request, batch_id: int):
     )
 
 
-@access(roles=EDITORS)
-def stamp_activate(request, batch_id: int):
-    batch = get_editable_or_404(
-        StampBatch.objects.select_related("trade_item"), request.user, pk=batch_id
+@access(roles=roles.EDITORS)
+def stamp_activate(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = get_allowed_or_404(
+        StampBatch.objects.select_related("trade_item"), request.user, "change", pk=batch_id
     )
     if request.method != "POST":
         return redirect("trace:stamp_batch", batch_id=batch.pk)
@@ -82,8 +85,8 @@ def stamp_activate(request, batch_id: int):
             services.stamp_batch_activate(
                 actor=request.user, batch=batch, lot=form.cleaned_data["lot"]
             )
-        except TraceError as exc:
-            messages.error(request, str(exc.message))
+        except ServiceError as exc:
+            show_service_error(request, exc)
         else:
             messages.success(
                 request, _("The stamps are active: consumers who scan them see this lot.")
@@ -93,10 +96,13 @@ def stamp_activate(request, batch_id: int):
     return redirect("trace:stamp_batch", batch_id=batch.pk)
 
 
-@access(roles=VIEWERS)
-def stamp_labels(request, batch_id: int):
-    batch = get_visible_or_404(
-        StampBatch.objects.select_related("trade_item", "organisation"), request.user, pk=batch_id
+@access(roles=roles.READERS)
+def stamp_labels(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = get_allowed_or_404(
+        StampBatch.objects.select_related("trade_item", "organisation"),
+        request.user,
+        "view",
+        pk=batch_id,
     )
     try:
         start = max(0, min(int(request.GET.get("tu", 0)), batch.quantity - 1))
@@ -109,16 +115,16 @@ def stamp_labels(request, batch_id: int):
     return response
 
 
-@access(roles=VIEWERS)
-def stamp_scans(request):
+@access(roles=roles.READERS)
+def stamp_scans(request: HttpRequest) -> HttpResponse:
     scans = list(
-        StampScan.objects.visible_to(request.user)
+        allowed(StampScan, request.user, "view")
         .filter(suspicious=True)
         .select_related("stamp__batch__organisation", "stamp__batch__trade_item")
         .order_by("-scanned_at")[:200]
     )
     reports = list(
-        StampReport.objects.visible_to(request.user)
+        allowed(StampReport, request.user, "view")
         .select_related("organisation", "province")
         .order_by("-created_at")[:200]
     )

@@ -3,12 +3,22 @@ page setup, page numbers) used by :mod:`.letters`."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+
+if TYPE_CHECKING:
+    from docx.blkcntnr import BlockItemContainer
+    from docx.document import Document
+    from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 FONT = "Times New Roman"
 
@@ -22,7 +32,9 @@ FOOTER_LEFT, FOOTER_RIGHT = 7.0, 9.5
 CELL_PADDING = 57  # 1 mm
 
 
-def set_run_font(run, size: float, *, bold=False, italic=False, underline=False) -> None:
+def set_run_font(
+    run: Run, size: float, *, bold: bool = False, italic: bool = False, underline: bool = False
+) -> None:
     run.font.name = FONT
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -38,20 +50,20 @@ def set_run_font(run, size: float, *, bold=False, italic=False, underline=False)
 
 
 def add_paragraph(
-    container,
+    container: Document | BlockItemContainer,
     text: str = "",
     size: float = 14,
     *,
-    bold=False,
-    italic=False,
-    underline=False,
-    align=WD_ALIGN_PARAGRAPH.CENTER,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align: WD_PARAGRAPH_ALIGNMENT | None = WD_ALIGN_PARAGRAPH.CENTER,
     before: float = 0,
     after: float = 0,
     first_indent: float | None = None,
     left_indent: float | None = None,
-    first=False,
-):
+    first: bool = False,
+) -> Paragraph:
     """Add a paragraph (reusing a table cell's empty first paragraph when ``first``)."""
     p = container.paragraphs[0] if first else container.add_paragraph()
     p.alignment = align
@@ -81,7 +93,7 @@ def add_paragraph(
     return p
 
 
-def short_line(cell, width_cm: float, cell_width_cm: float) -> None:
+def short_line(cell: _Cell, width_cm: float, cell_width_cm: float) -> None:
     """A solid line ``width_cm`` long, centred in the cell (a bordered empty paragraph)."""
     side = max(0.0, (cell_width_cm - width_cm) / 2 - 0.2)
     p = add_paragraph(cell, "", 4, left_indent=side)
@@ -102,7 +114,7 @@ def short_line(cell, width_cm: float, cell_width_cm: float) -> None:
             ppr.insert(0, child)
 
 
-def layout_table(document, widths_cm: tuple[float, float]):
+def layout_table(document: Document, widths_cm: tuple[float, float]) -> Table:
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -131,7 +143,7 @@ def layout_table(document, widths_cm: tuple[float, float]):
     return table
 
 
-def setup_page(document) -> None:
+def setup_page(document: Document) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width = Mm(PAGE_WIDTH)
@@ -154,7 +166,7 @@ def setup_page(document) -> None:
     normal.paragraph_format.space_before = Pt(0)
 
 
-def page_numbers(document) -> None:
+def page_numbers(document: Document) -> None:
     """Page numbers centred at the top from page 2 on (13 pt), none on page 1."""
     section = document.sections[0]
     section.different_first_page_header_footer = True

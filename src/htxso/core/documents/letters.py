@@ -29,6 +29,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from docx import Document
@@ -52,6 +53,11 @@ from .docx_parts import (
     short_line,
 )
 from .templating import render_template_text
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+    from htxso.core.models import LetterTemplate
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -122,7 +128,7 @@ def recipient_lines(recipients: list[str]) -> list[str]:
 # ---------------------------------------------------------------------- render ---
 
 
-def _header(document, letter: OfficialLetter) -> None:
+def _header(document: DocxDocument, letter: OfficialLetter) -> None:
     table = layout_table(document, (HEADER_LEFT, HEADER_RIGHT))
     left, right = table.rows[0].cells
     parent = _clean(letter.parent_body).upper()
@@ -144,7 +150,7 @@ def _header(document, letter: OfficialLetter) -> None:
     add_paragraph(right, place_and_date(letter.place, letter.date), 14, italic=True, before=6)
 
 
-def _recipients(document, letter: OfficialLetter) -> None:
+def _recipients(document: DocxDocument, letter: OfficialLetter) -> None:
     lines = recipient_lines(letter.recipients)
     if not lines:
         return
@@ -163,7 +169,7 @@ def _recipients(document, letter: OfficialLetter) -> None:
         )
 
 
-def _body(document, letter: OfficialLetter) -> None:
+def _body(document: DocxDocument, letter: OfficialLetter) -> None:
     last = None
     for paragraph in letter.body:
         text = _clean(paragraph)
@@ -185,7 +191,7 @@ def _body(document, letter: OfficialLetter) -> None:
         last.paragraph_format.keep_with_next = True
 
 
-def _signature(document, letter: OfficialLetter) -> None:
+def _signature(document: DocxDocument, letter: OfficialLetter) -> None:
     add_paragraph(document, "", 14).paragraph_format.keep_with_next = True
     table = layout_table(document, (FOOTER_LEFT, FOOTER_RIGHT))
     left, right = table.rows[0].cells
@@ -220,7 +226,7 @@ def annex_reference(letter: OfficialLetter) -> str:
     return f"(Kèm theo Công văn số {number} ngày {date} của {issuer})"
 
 
-def _annex(document, letter: OfficialLetter) -> None:
+def _annex(document: DocxDocument, letter: OfficialLetter) -> None:
     rows = [[_clean(c) for c in row] for row in letter.annex_rows if row]
     if not rows:
         return
@@ -297,7 +303,9 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def letter_from_template(template, context: dict[str, str], **fields) -> OfficialLetter:
+def letter_from_template(
+    template: LetterTemplate, context: dict[str, str], **fields: Any
+) -> OfficialLetter:
     """An :class:`OfficialLetter` from a ``LetterTemplate`` filled with ``context``.
 
     ``fields`` gives the letter's own parts (issuing_body, number, symbol, place, date,
@@ -327,7 +335,7 @@ def letter_from_template(template, context: dict[str, str], **fields) -> Officia
     body = split_paragraphs(render_template_text(template.body, context))
     receivers_text = render_template_text(template.receivers, context)
     receivers = [line.strip() for line in receivers_text.splitlines() if line.strip()]
-    values = {
+    values: dict[str, Any] = {
         "parent_body": "",
         "issuing_body": "",
         "number": "",

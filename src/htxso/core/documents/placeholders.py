@@ -6,6 +6,8 @@ help and fills the samples into its preview download.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext_lazy as _
 
 #: (key, meaning, sample value) — the sample is letter text, hence Vietnamese.
@@ -55,7 +57,7 @@ def province_phrase(name: str) -> str:
     return name
 
 
-def short_date(date) -> str:
+def short_date(date: dt.date) -> str:
     """ "02/4/2024": the day with two digits, the month as written in letters."""
     return f"{date.day:02d}/{date.month}/{date.year}"
 

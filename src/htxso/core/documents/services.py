@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from htxso.core import audit
+from htxso.core import audit, roles
+from htxso.core.actors import SystemActor
 from htxso.core.audit import ACTION_LABELS
+from htxso.core.errors import ServiceError
 from htxso.core.models import LetterTemplate
-from htxso.core.scoping import get_scope
+from htxso.core.policy import require_role
 from htxso.core.text import TextError, clean_text
 
 from .templating import TemplateTextError, check_template_text
 
+if TYPE_CHECKING:
+    from htxso.core.actors import Actor
+
+# core.audit types ACTION_LABELS dict[str, str]; its labels are lazy strings (StrOrPromise)
 ACTION_LABELS.update({"letter_template.update": gettext_lazy("Letter template changed")})
 
 #: Editable text fields: (name, multiline, may hold placeholders, required).
@@ -34,7 +40,7 @@ _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def clean_template_fields(template: LetterTemplate, fields: dict) -> dict:
-    """Cleaned values, or ValidationError with one message per bad field."""
+    """Cleaned values, or a ServiceError with one message per bad field."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"letter_template_update: unknown fields {sorted(unknown)}")
@@ -67,22 +73,23 @@ def clean_template_fields(template: LetterTemplate, fields: dict) -> dict:
             try:
                 check_template_text(value, allowed)
             except TemplateTextError as exc:
-                errors[name] = [exc.message]
+                errors[name] = [exc.text]
                 continue
         elif "{{" in value or "}}" in value:
             errors[name] = [_("Placeholders cannot be used in this field.")]
             continue
         values[name] = value
     if errors:
-        raise ValidationError(errors)
+        raise ServiceError("template_invalid", _("Correct the fields marked below."), fields=errors)
     return values
 
 
-def letter_template_update(*, actor, template: LetterTemplate, **fields) -> LetterTemplate:
+def letter_template_update(
+    *, actor: Actor, template: LetterTemplate, **fields: Any
+) -> LetterTemplate:
     """Change a letter template.  Every placeholder of the subject, body and receivers
     must be one of ``allowed_placeholders``; nothing is saved otherwise."""
-    if not get_scope(actor).national_edit:
-        raise PermissionDenied
+    require_role(actor, roles.VCA)
     values = clean_template_fields(template, fields)
     with transaction.atomic():
         template = LetterTemplate.objects.select_for_update().get(pk=template.pk)
@@ -92,9 +99,10 @@ def letter_template_update(*, actor, template: LetterTemplate, **fields) -> Lett
             return template
         for key, value in changed.items():
             setattr(template, key, value)
-        template.updated_by = actor
+        template.updated_by = None if isinstance(actor, SystemActor) else actor  # type: ignore[assignment]  # Actor's user is settings.AUTH_USER_MODEL
         template.save()
         after = audit.snapshot(template)
+        assert before is not None and after is not None  # None only for no instance
         audit.record(
             actor=actor,
             action="letter_template.update",

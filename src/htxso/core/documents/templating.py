@@ -10,8 +10,11 @@ error with a message the editor can act on.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+
+from ..errors import ServiceError
 
 #: A well-formed placeholder: ``{{ key }}`` with an identifier-like key.
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
@@ -19,19 +22,11 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _ANY_BRACES = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
-class TemplateTextError(ValueError):
+class TemplateTextError(ServiceError):
     """The text cannot be filled: ``code`` is stable, ``message`` is translated."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
-    def __str__(self) -> str:
-        return str(self.message)
-
-
-def _allowed_list(allowed) -> str:
+def _allowed_list(allowed: Iterable[str]) -> str:
     names = sorted(allowed)
     return ", ".join("{{ " + n + " }}" for n in names) if names else "—"
 
@@ -68,7 +63,7 @@ def placeholders_in(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text or ""))
 
 
-def check_template_text(text: str, allowed) -> None:
+def check_template_text(text: str, allowed: Iterable[str]) -> None:
     """Raise :class:`TemplateTextError` unless every placeholder of ``text`` is allowed."""
     text = text or ""
     _check_syntax(text)

@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -67,7 +68,7 @@ def safe_text(value: str) -> str:
     return value
 
 
-def _value(value, kind: str):
+def _value(value: Any, kind: str) -> Any:
     """The cell value for ``value`` in a column of ``kind``; None stays empty."""
     if value is None or value == "":
         return None
@@ -133,7 +134,7 @@ def _width(column: Column, rows: list[dict]) -> float:
     return float(min(max(longest + 2, 10), 60))
 
 
-def _write_sheet(ws, sheet: Sheet) -> None:
+def _write_sheet(ws: Any, sheet: Sheet) -> None:  # an openpyxl Worksheet (no stubs)
     ncols = max(1, len(sheet.columns))
     row_no = 1
     for line in sheet.heading:

@@ -3,6 +3,8 @@ numbers (``120.000 ₫`` in Vietnamese, ``120,000 ₫`` in English)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.utils.translation import get_language
 
@@ -12,7 +14,7 @@ register = template.Library()
 
 
 @register.filter
-def money(value) -> str:
+def money(value: Any) -> str:
     """A whole number of đồng in the active language; "" for anything else."""
     try:
         return format_vnd(int(value), language=get_language() or "vi")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -11,7 +12,9 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.scoping import ScopedManager
+from htxso.core import roles
+from htxso.core.policy import Policy
+from htxso.core.scoping import Scope, ScopedManager
 
 
 class Category(models.Model):
@@ -64,6 +67,11 @@ class Category(models.Model):
         return self.name
 
 
+def _store_owned(user: Any, scope: Scope) -> Q:
+    """A member household's products are also its store owner's."""
+    return Q(store__owner=user) if user.is_authenticated else Q(pk__in=[])
+
+
 class ProductStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     ACTIVE = "active", _("On sale")
@@ -85,6 +93,13 @@ class Product(models.Model):
 
     scope_province_path = "store__organisation__province"
     scope_organisation_path = "store__organisation"
+    #: As its store; the province's officer blocks a product (moderation).
+    policy = Policy(
+        view=roles.STAFF_AND_ORGANISATIONS,
+        change=roles.EDITORS,
+        block=roles.REVIEWERS,
+        extra={"view": _store_owned, "change": _store_owned},
+    )
 
     store = models.ForeignKey(
         "market.Store", on_delete=models.CASCADE, related_name="products", verbose_name=_("store")
@@ -176,14 +191,6 @@ class Product(models.Model):
         from django.urls import reverse
 
         return reverse("market:product_detail", kwargs={"product_id": self.pk})
-
-    @staticmethod
-    def scope_visible_extra(user, scope):
-        return Q(store__owner=user) if user.is_authenticated else Q(pk__in=[])
-
-    @staticmethod
-    def scope_editable_extra(user, scope):
-        return Q(store__owner=user) if user.is_authenticated else Q(pk__in=[])
 
     @property
     def display_title(self) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.scoping import ScopedManager
+from htxso.core import roles
+from htxso.core.policy import Policy
+from htxso.core.scoping import Scope, ScopedManager
 
 
 class Cart(models.Model):
@@ -101,6 +105,16 @@ class Checkout(models.Model):
         return f"checkout {self.pk}"
 
 
+def _store_owned(user: Any, scope: Scope) -> Q:
+    return Q(store__owner=user) if user.is_authenticated else Q(pk__in=[])
+
+
+def _seller_or_buyer(user: Any, scope: Scope) -> Q:
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(store__owner=user) | Q(buyer=user)
+
+
 class OrderState(models.TextChoices):
     PLACED = "placed", _("Placed")
     CONFIRMED = "confirmed", _("Confirmed by the seller")
@@ -132,6 +146,12 @@ class Order(models.Model):
 
     scope_province_path = "store__organisation__province"
     scope_organisation_path = "store__organisation"
+    #: As its store (the store's owner too); the buyer also sees their own orders.
+    policy = Policy(
+        view=roles.STAFF_AND_ORGANISATIONS,
+        change=roles.EDITORS,
+        extra={"view": _seller_or_buyer, "change": _store_owned},
+    )
 
     code = models.CharField(_("order code"), max_length=12, unique=True)
     checkout = models.ForeignKey(Checkout, on_delete=models.PROTECT, related_name="orders")
@@ -225,16 +245,6 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    @staticmethod
-    def scope_visible_extra(user, scope):
-        if not user.is_authenticated:
-            return Q(pk__in=[])
-        return Q(store__owner=user) | Q(buyer=user)
-
-    @staticmethod
-    def scope_editable_extra(user, scope):
-        return Q(store__owner=user) if user.is_authenticated else Q(pk__in=[])
 
     @property
     def is_open(self) -> bool:

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
@@ -22,6 +24,7 @@ class Review(models.Model):
 
     scope_province_path = "product__province"
     scope_organisation_path = "product__store__organisation"
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     product = models.ForeignKey(
         "market.Product",
@@ -82,7 +85,8 @@ class Report(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = None
-    scope_members_see_organisation = False
+    #: The province's staff see reports; its officer (and the VCA) decide them.
+    policy = Policy(view=roles.READERS, change=roles.EDITORS, resolve=roles.REVIEWERS)
 
     province = models.ForeignKey(
         "geo.Province", on_delete=models.PROTECT, related_name="market_reports"

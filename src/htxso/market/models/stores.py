@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.scoping import ScopedManager
+from htxso.core import roles
+from htxso.core.policy import Policy
+from htxso.core.scoping import Scope, ScopedManager
 from htxso.core.text import fold
+
+
+def _owned(user: Any, scope: Scope) -> Q:
+    """A member household's store is also its owner's (to see and to change)."""
+    return Q(owner=user) if user.is_authenticated else Q(pk__in=[])
 
 
 class SellerKind(models.TextChoices):
@@ -39,6 +48,17 @@ class Store(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff and the organisation's people see a store, its editors and its owner (a
+    #: member household) change it; the province's officer verifies, rejects, suspends.
+    policy = Policy(
+        view=roles.STAFF_AND_ORGANISATIONS,
+        change=roles.EDITORS,
+        verify=roles.REVIEWERS,
+        # who sells through the store: the organisation's manager and its owner (the
+        # VCA and officers may change a store, but they do not sell through it)
+        sell={roles.Role.COOP_MANAGER},
+        extra={"view": _owned, "change": _owned, "sell": _owned},
+    )
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -135,14 +155,6 @@ class Store(models.Model):
         ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
-
-    @staticmethod
-    def scope_visible_extra(user, scope):
-        return Q(owner=user) if user.is_authenticated else Q(pk__in=[])
-
-    @staticmethod
-    def scope_editable_extra(user, scope):
-        return Q(owner=user) if user.is_authenticated else Q(pk__in=[])
 
     @property
     def is_public(self) -> bool:

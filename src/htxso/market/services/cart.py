@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.errors import ServiceError
+
 from ..models import Cart, CartLine, ProductStatus, StoreStatus, Variant
-from .common import MarketError
 
 MAX_QUANTITY = 999
 MAX_LINES = 50
@@ -74,18 +75,18 @@ def _sellable(variant_id) -> Variant:
             product__store__status=StoreStatus.VERIFIED,
         )
     except (Variant.DoesNotExist, ValueError, TypeError) as exc:
-        raise MarketError("variant_unavailable", _("This product is no longer for sale.")) from exc
+        raise ServiceError("variant_unavailable", _("This product is no longer for sale.")) from exc
 
 
 def _quantity(value) -> int:
     try:
         qty = int(value)
     except (TypeError, ValueError) as exc:
-        raise MarketError("bad_quantity", _("Enter a quantity of 1 or more.")) from exc
+        raise ServiceError("bad_quantity", _("Enter a quantity of 1 or more.")) from exc
     if qty < 1:
-        raise MarketError("bad_quantity", _("Enter a quantity of 1 or more."))
+        raise ServiceError("bad_quantity", _("Enter a quantity of 1 or more."))
     if qty > MAX_QUANTITY:
-        raise MarketError("bad_quantity", _("At most %(n)s per product."), {"n": MAX_QUANTITY})
+        raise ServiceError("bad_quantity", _("At most %(n)s per product."), {"n": MAX_QUANTITY})
     return qty
 
 
@@ -96,14 +97,14 @@ def cart_add(*, cart: Cart, variant_id, quantity) -> CartLine:
     line = cart.lines.select_for_update().filter(variant=variant).first()
     total = qty + (line.quantity if line else 0)
     if total > variant.stock:
-        raise MarketError(
+        raise ServiceError(
             "not_enough_stock",
             _("Only %(stock)s left of %(title)s (%(label)s)."),
             {"stock": variant.stock, "title": variant.product.title, "label": variant.label},
         )
     if line is None:
         if cart.lines.count() >= MAX_LINES:
-            raise MarketError("cart_full", _("Your cart is full; place an order first."))
+            raise ServiceError("cart_full", _("Your cart is full; place an order first."))
         line = CartLine.objects.create(
             cart=cart, variant=variant, quantity=qty, price_seen=variant.price
         )
@@ -124,7 +125,7 @@ def cart_set_quantity(*, cart: Cart, line_id, quantity) -> None:
         return
     qty = _quantity(quantity)
     if qty > line.variant.stock:
-        raise MarketError(
+        raise ServiceError(
             "not_enough_stock",
             _("Only %(stock)s left of %(title)s (%(label)s)."),
             {

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import contextlib
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, to_gtin14, validate_gtin
-from htxso.core.scoping import get_scope
+from htxso.core.errors import ServiceError
 from htxso.geo.models import Ward
 from htxso.registry.models import OcopProduct
 
 from ..images import ImageRejected, process_upload
 from ..models import Category, Product, ProductImage, ProductStatus, Store, Variant
 from ..search import index_product
-from .common import Errors, MarketError, int_value, rich_text, snap, text
+from .common import Errors, int_value, rich_text, snap, text
 
 ACTION_LABELS.update(
     {
@@ -39,9 +40,9 @@ MAX_STOCK = 1_000_000
 VARIANT_LABEL_MAX = 40  # Variant.label's max_length; the form's input allows as much
 
 
-def require_store_edit(actor, store: Store) -> None:
-    if not Store.objects.editable_by(actor).filter(pk=store.pk).exists():
-        raise PermissionDenied
+def require_store_edit(*, actor: Actor, store: Store) -> None:
+    """Refuse an actor who may not change ``store`` (its products, its photos)."""
+    Store.policy.require(actor, "change", store)
 
 
 def _product_values(errors: Errors, store: Store, data: dict) -> dict:
@@ -210,10 +211,10 @@ def _save_variants(product: Product, rows: list[dict]) -> None:
 
 @transaction.atomic
 def product_save(
-    *, actor, store: Store, data: dict, variants: list[dict], product: Product | None = None
+    *, actor: Actor, store: Store, data: dict, variants: list[dict], product: Product | None = None
 ) -> Product:
     """Create (``product=None``) or update a product and its variants."""
-    require_store_edit(actor, store)
+    require_store_edit(actor=actor, store=store)
     errors = Errors()
     values = _product_values(errors, store, data)
     rows = _variant_rows(errors, variants)
@@ -240,14 +241,14 @@ def product_save(
 
 
 @transaction.atomic
-def product_set_status(*, actor, product: Product, status: str) -> Product:
+def product_set_status(*, actor: Actor, product: Product, status: str) -> Product:
     """The seller shows (``active``) or hides (``hidden``) a product."""
-    require_store_edit(actor, product.store)
+    require_store_edit(actor=actor, store=product.store)
     if status not in (ProductStatus.ACTIVE, ProductStatus.HIDDEN):
-        raise MarketError("bad_status", _("Choose show or hide."))
+        raise ServiceError("bad_status", _("Choose show or hide."))
     product = Product.objects.select_for_update().get(pk=product.pk)
     if product.status == ProductStatus.BLOCKED:
-        raise MarketError(
+        raise ServiceError(
             "product_blocked",
             _("This product was blocked by the provincial alliance: %(reason)s"),
             {"reason": product.status_reason},
@@ -259,11 +260,9 @@ def product_set_status(*, actor, product: Product, status: str) -> Product:
 
 
 @transaction.atomic
-def product_block(*, actor, product: Product, reason: str) -> Product:
+def product_block(*, actor: Actor, product: Product, reason: str) -> Product:
     """The provincial officer blocks a product (moderation), with a reason."""
-    scope = get_scope(actor)
-    if not (scope.national_edit or product.province_id in scope.edit_provinces):
-        raise PermissionDenied
+    Product.policy.require(actor, "block", product)
     errors = Errors()
     reason = text(errors, "reason", reason, max_length=500, required=True)
     errors.raise_if_any()
@@ -275,16 +274,16 @@ def product_block(*, actor, product: Product, reason: str) -> Product:
 
 
 @transaction.atomic
-def product_add_photo(*, actor, product: Product, upload, alt: str = "") -> ProductImage:
-    require_store_edit(actor, product.store)
+def product_add_photo(*, actor: Actor, product: Product, upload, alt: str = "") -> ProductImage:
+    require_store_edit(actor=actor, store=product.store)
     if product.images.count() >= MAX_PHOTOS:
-        raise MarketError(
+        raise ServiceError(
             "too_many_photos", _("At most %(n)s photos per product."), {"n": MAX_PHOTOS}
         )
     try:
         processed = process_upload(upload)
     except ImageRejected as exc:
-        raise MarketError(exc.code, exc.message) from exc
+        raise ServiceError(exc.code, exc.message) from exc
     ext = "webp" if processed.content_type == "image/webp" else "jpg"
     image = ProductImage(
         product=product,
@@ -301,8 +300,8 @@ def product_add_photo(*, actor, product: Product, upload, alt: str = "") -> Prod
 
 
 @transaction.atomic
-def product_remove_photo(*, actor, image: ProductImage) -> None:
-    require_store_edit(actor, image.product.store)
+def product_remove_photo(*, actor: Actor, image: ProductImage) -> None:
+    require_store_edit(actor=actor, store=image.product.store)
     product = image.product
     image.image.delete(save=False)
     image.thumb.delete(save=False)

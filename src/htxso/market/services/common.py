@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from htxso.registry.services.organisations import Errors, text
+from htxso.core.errorlist import Errors as _Errors
+from htxso.core.errorlist import text
+from htxso.core.errors import ServiceError
 
-__all__ = ["Errors", "MarketError", "int_value", "text"]
+__all__ = ["Errors", "int_value", "text"]
 
 
-class MarketError(ValidationError):
-    """A refused market action with a stable ``code`` (also the API error code)."""
+class Errors(_Errors):
+    """``core.errorlist.Errors`` raising the one error type of the services."""
 
-    def __init__(self, code: str, message, params: dict | None = None, details=None):
-        super().__init__(message, code=code, params=params)
-        self.details = details
-
-    @property
-    def text(self) -> str:
-        return str(self.message % self.params if self.params else self.message)
+    def raise_if_any(self, code: str | None = None) -> None:
+        """Raise a :class:`ServiceError` with every field's messages: its code is the
+        first problem's (or ``code``, whose message then joins them all)."""
+        if not self.errors:
+            return
+        first = next(iter(self.errors.values()))[0]
+        if code is None:
+            raise ServiceError(
+                first.code or "invalid", first.message, first.params, fields=self.errors
+            )
+        joined = "; ".join(m for errs in self.errors.values() for e in errs for m in e.messages)
+        raise ServiceError(code, joined, fields=self.errors)
 
 
 def int_value(

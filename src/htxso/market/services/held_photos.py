@@ -17,12 +17,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from htxso.core import audit
+from htxso.core.actors import Actor
+from htxso.core.errors import ServiceError
 
 from ..images import ImageRejected, process_upload
 from ..models import HeldPhoto, Product, ProductImage, Store
 from ..models.held_photos import HELD_PHOTO_HOURS
 from .catalogue import MAX_PHOTOS, require_store_edit
-from .common import MarketError
 
 MAX_TOKENS = MAX_PHOTOS
 
@@ -31,13 +32,13 @@ def _cutoff() -> dt.datetime:
     return timezone.now() - dt.timedelta(hours=HELD_PHOTO_HOURS)
 
 
-def photo_hold(*, actor, store: Store, upload) -> HeldPhoto:
-    """Check and keep one chosen photo; ``MarketError`` (the image's code) if refused."""
-    require_store_edit(actor, store)
+def photo_hold(*, actor: Actor, store: Store, upload) -> HeldPhoto:
+    """Check and keep one chosen photo; ``ServiceError`` (the image's code) if refused."""
+    require_store_edit(actor=actor, store=store)
     try:
         processed = process_upload(upload)
     except ImageRejected as exc:
-        raise MarketError(exc.code, exc.message, exc.params or None) from exc
+        raise ServiceError(exc.code, exc.message, exc.params or None) from exc
     for old in HeldPhoto.objects.filter(owner=actor, created_at__lt=_cutoff()):
         _delete(old)  # the seller's own leftovers go even when the periodic task lags
     token = secrets.token_urlsafe(32)
@@ -55,7 +56,7 @@ def photo_hold(*, actor, store: Store, upload) -> HeldPhoto:
     return held
 
 
-def held_photos_of(*, actor, store: Store, tokens) -> list[HeldPhoto]:
+def held_photos_of(*, actor: Actor, store: Store, tokens) -> list[HeldPhoto]:
     """The actor's unexpired held photos of ``store`` among ``tokens`` (others are
     ignored: a token is useless to anyone but the seller who chose the photo)."""
     if not getattr(actor, "is_authenticated", False):
@@ -77,9 +78,11 @@ def _delete(held: HeldPhoto) -> None:
 
 
 @transaction.atomic
-def held_photos_attach(*, actor, product: Product, held: list[HeldPhoto]) -> list[ProductImage]:
+def held_photos_attach(
+    *, actor: Actor, product: Product, held: list[HeldPhoto]
+) -> list[ProductImage]:
     """Make the held photos the product's (up to the per-product limit) and drop them."""
-    require_store_edit(actor, product.store)
+    require_store_edit(actor=actor, store=product.store)
     room = MAX_PHOTOS - product.images.count()
     images = []
     for item in held:

@@ -10,15 +10,16 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import SCHEDULER, Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, validate_vn_phone
+from htxso.core.errors import Kind, ServiceError, refused
 from htxso.core.notify import email_after_commit
 from htxso.geo.models import Ward
 
@@ -38,7 +39,7 @@ from ..models import (
     StoreStatus,
     Variant,
 )
-from .common import Errors, MarketError, text
+from .common import Errors, text
 
 ACTION_LABELS.update(
     {
@@ -194,7 +195,7 @@ def _existing(key: str) -> list[Order] | None:
     return list(checkout.orders.select_related("store").order_by("id"))
 
 
-def checkout_place(*, actor, cart: Cart, data: dict, idempotency_key: str) -> list[Order]:
+def checkout_place(*, actor: Actor, cart: Cart, data: dict, idempotency_key: str) -> list[Order]:
     """Place the cart as one order per store.
 
     * The same ``idempotency_key`` twice (a double click, a retried request) returns the
@@ -206,7 +207,7 @@ def checkout_place(*, actor, cart: Cart, data: dict, idempotency_key: str) -> li
     """
     raw_key = (idempotency_key or "").strip()[:200]
     if len(raw_key) < 8:
-        raise MarketError("idempotency_key_missing", _("The form has expired; reload the page."))
+        raise ServiceError("idempotency_key_missing", _("The form has expired; reload the page."))
     # The key is bound to the cart, so a key seen elsewhere cannot open another buyer's
     # checkout.
     key = hashlib.sha256(f"{cart.pk}:{raw_key}".encode()).hexdigest()
@@ -220,10 +221,10 @@ def checkout_place(*, actor, cart: Cart, data: dict, idempotency_key: str) -> li
 
     lines = cart_lines(cart)
     if not lines:
-        raise MarketError("cart_empty", _("Your cart is empty."))
+        raise ServiceError("cart_empty", _("Your cart is empty."))
     changes = check_prices(lines)
     if changes:
-        raise MarketError(
+        raise ServiceError(
             "price_changed",
             PRICE_CHANGED,
             details=[c.__dict__ for c in changes],
@@ -240,7 +241,9 @@ def checkout_place(*, actor, cart: Cart, data: dict, idempotency_key: str) -> li
 
 
 @transaction.atomic
-def _place(*, actor, cart: Cart, lines: list[CartLine], values: dict, key: str) -> list[Order]:
+def _place(
+    *, actor: Actor, cart: Cart, lines: list[CartLine], values: dict, key: str
+) -> list[Order]:
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     checkout = Checkout.objects.create(
@@ -262,13 +265,13 @@ def _place(*, actor, cart: Cart, lines: list[CartLine], values: dict, key: str) 
         if reserved != 1:
             fresh = Variant.objects.select_related("product").get(pk=line.variant_id)
             if not fresh.is_active or fresh.product.status != ProductStatus.ACTIVE:
-                raise MarketError(
+                raise ServiceError(
                     "variant_unavailable",
                     _("%(title)s is no longer for sale; remove it from your cart."),
                     {"title": fresh.product.title},
                 )
             if fresh.price != line.price_seen:
-                raise MarketError(
+                raise ServiceError(
                     "price_changed",
                     PRICE_CHANGED,
                     details=[
@@ -277,7 +280,7 @@ def _place(*, actor, cart: Cart, lines: list[CartLine], values: dict, key: str) 
                         ).__dict__
                     ],
                 )
-            raise MarketError(
+            raise ServiceError(
                 "not_enough_stock",
                 _("Only %(stock)s left of %(title)s (%(label)s); lower the quantity."),
                 {"stock": fresh.stock, "title": fresh.product.title, "label": fresh.label},
@@ -337,23 +340,23 @@ def _place(*, actor, cart: Cart, lines: list[CartLine], values: dict, key: str) 
 
 def _check_store(store, values: dict) -> None:
     if store.status != StoreStatus.VERIFIED:
-        raise MarketError(
+        raise ServiceError(
             "store_closed", _("The store %(name)s is not selling now."), {"name": store.name}
         )
     if values["fulfilment"] == Fulfilment.DELIVERY and not store.offers_delivery:
-        raise MarketError(
+        raise ServiceError(
             "fulfilment_unavailable",
             _("%(name)s does not deliver; choose pickup or order from it separately."),
             {"name": store.name},
         )
     if values["fulfilment"] == Fulfilment.PICKUP and not store.offers_pickup:
-        raise MarketError(
+        raise ServiceError(
             "fulfilment_unavailable",
             _("%(name)s has no pickup; choose delivery."),
             {"name": store.name},
         )
     if values["payment_method"] == PaymentMethod.VIETQR and not store.has_bank_account:
-        raise MarketError(
+        raise ServiceError(
             "vietqr_unavailable",
             _("%(name)s does not take bank transfers yet; choose cash on delivery."),
             {"name": store.name},
@@ -402,41 +405,44 @@ def _release_stock(order: Order) -> None:
 @transaction.atomic
 def order_transition(
     *,
-    actor,
+    actor: Actor,
     order: Order,
     to_state: str,
     reason: str = "",
     reference: str = "",
     as_buyer: bool = False,
-    system: bool = False,
 ) -> Order:
     """Move ``order`` to ``to_state``.  The seller (store editor) may make every allowed
-    move; the buyer may cancel before confirmation and mark a delivered order
-    received (completed); the system expires unpaid orders."""
+    move; the buyer (``as_buyer``: the signed-in buyer, or ``PUBLIC`` for a guest who
+    holds the order's code) may cancel before confirmation and mark a delivered order
+    received (completed); the system (a ``SystemActor`` such as ``SCHEDULER``) expires
+    unpaid orders."""
     order = Order.objects.select_for_update().select_related("store").get(pk=order.pk)
+    system = isinstance(actor, SystemActor) and not as_buyer
     if not system:
         if as_buyer:
             ok = (order.state == S.PLACED and to_state == S.CANCELLED) or (
                 order.state == S.DELIVERED and to_state == S.COMPLETED and order.paid_at
             )
             if not ok:
-                raise PermissionDenied
-        elif not Order.objects.editable_by(actor).filter(pk=order.pk).exists():
-            raise PermissionDenied
+                raise refused(_("Your role may not do this."))
+        else:
+            Order.policy.require(actor, "change", order)
     if to_state not in TRANSITIONS.get(order.state, ()) or (
         not system and not as_buyer and to_state not in allowed_next(order)
     ):
-        raise MarketError(
+        raise ServiceError(
             "bad_transition",
             _("An order that is %(state)s cannot become %(to)s."),
             {"state": order.get_state_display(), "to": OrderState(to_state).label}
             if to_state in OrderState.values
             else {"state": order.get_state_display(), "to": to_state},
+            kind=Kind.CONFLICT,
         )
     errors = Errors()
     reason = text(errors, "reason", reason, max_length=500, required=to_state in NEEDS_REASON)
     reference = text(errors, "reference", reference, max_length=100)
-    errors.raise_if_any()
+    errors.raise_if_any(code="invalid")
     now = timezone.now()
     from_state = order.state
     order.state = to_state
@@ -500,9 +506,9 @@ def expire_unpaid(*, now: dt.datetime | None = None) -> int:
     for pk in list(due):
         order = Order.objects.get(pk=pk)
         try:
-            order_transition(actor=None, order=order, to_state=S.EXPIRED, system=True)
+            order_transition(actor=SCHEDULER, order=order, to_state=S.EXPIRED)
             count += 1
-        except MarketError:  # moved meanwhile
+        except ServiceError:  # moved meanwhile
             continue
     return count
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
-from htxso.core.scoping import get_scope
+from htxso.core.errors import ServiceError
 
 from ..models import (
     Order,
@@ -23,7 +23,7 @@ from ..models import (
     ReviewStatus,
 )
 from ..sanitize import plain_text
-from .common import Errors, MarketError, text
+from .common import Errors, text
 
 ACTION_LABELS.update(
     {
@@ -47,14 +47,16 @@ def _recount(product_id: int) -> None:
 
 
 @transaction.atomic
-def review_create(*, actor, order: Order, product_id, rating, text_value: str, author_name: str):
+def review_create(
+    *, actor: Actor, order: Order, product_id, rating, text_value: str, author_name: str
+):
     """A review by the buyer of ``order`` (the caller proved access to the order)."""
     if order.state not in REVIEWABLE_STATES:
-        raise MarketError(
+        raise ServiceError(
             "review_not_allowed", _("You can review a product once you have received it.")
         )
     if not order.lines.filter(product_id=product_id).exists():
-        raise MarketError("review_not_allowed", _("This product is not in your order."))
+        raise ServiceError("review_not_allowed", _("This product is not in your order."))
     errors = Errors()
     try:
         stars = int(rating)
@@ -79,22 +81,16 @@ def review_create(*, actor, order: Order, product_id, rating, text_value: str, a
                 text=body,
             )
     except IntegrityError as exc:
-        raise MarketError("review_exists", _("You have already reviewed this product.")) from exc
+        raise ServiceError("review_exists", _("You have already reviewed this product.")) from exc
     _recount(review.product_id)
     audit.record(actor=actor, action="review.create", instance=review)
     return review
 
 
-def _require_moderator(actor, province_id: str) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or province_id in scope.edit_provinces):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def report_create(
     *,
-    actor,
+    actor: Actor,
     product: Product | None = None,
     review: Review | None = None,
     reason: str,
@@ -122,17 +118,18 @@ def report_create(
 
 
 @transaction.atomic
-def report_resolve(*, actor, report: Report, uphold: bool, note: str) -> Report:
+def report_resolve(*, actor: Actor, report: Report, uphold: bool, note: str) -> Report:
     """Decide a report: upheld hides the review or blocks the product; else dismissed."""
-    _require_moderator(actor, report.province_id)
+    Report.policy.require(actor, "resolve", report)
     errors = Errors()
     note = text(errors, "resolution_note", note, max_length=500, required=True)
     errors.raise_if_any()
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.OPEN:
-        raise MarketError("report_closed", _("This report has already been decided."))
+        raise ServiceError("report_closed", _("This report has already been decided."))
     report.status = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
-    report.resolution_note, report.resolved_by, report.resolved_at = note, actor, timezone.now()
+    resolver = None if isinstance(actor, SystemActor) else actor
+    report.resolution_note, report.resolved_by, report.resolved_at = note, resolver, timezone.now()
     report.save()
     if uphold and report.review_id:
         Review.objects.filter(pk=report.review_id).update(

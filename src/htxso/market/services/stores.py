@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, validate_vn_phone
+from htxso.core.errors import ServiceError, refused
+from htxso.core.policy import holds
+from htxso.core.roles import VCA, Role
 from htxso.core.scoping import get_scope
 from htxso.core.text import fold
 from htxso.geo.models import Ward
@@ -21,7 +25,7 @@ from htxso.registry.models import Organisation, OrganisationKind, OrganisationSt
 from .. import search
 from ..banks import bank_by_bin
 from ..models import SellerKind, Store, StoreStatus
-from .common import Errors, MarketError, int_value, rich_text, snap, text
+from .common import Errors, int_value, rich_text, snap, text
 
 ACTION_LABELS.update(
     {
@@ -37,11 +41,15 @@ ACTION_LABELS.update(
 _ACCOUNT_RE = re.compile(r"[0-9A-Za-z]{4,19}")
 
 
-def seller_organisations(user) -> list[Organisation]:
+def _organisations_as(user: Any, role: Role) -> frozenset[int]:
+    """The organisations where ``user`` holds ``role`` (an organisation role)."""
+    return get_scope(user).organisations_by_role.get(role, frozenset())
+
+
+def seller_organisations(user: Any) -> list[Organisation]:
     """Organisations the user may open a store for: managed ones, and (for a member
     household) the cooperatives the user is a member of."""
-    scope = get_scope(user)
-    ids = scope.edit_organisations | scope.member_organisations
+    ids = _organisations_as(user, Role.COOP_MANAGER) | _organisations_as(user, Role.COOP_MEMBER)
     if not ids:
         return []
     return list(
@@ -179,18 +187,23 @@ def _store_values(errors: Errors, data: dict, organisation: Organisation) -> dic
 
 
 @transaction.atomic
-def store_create(*, actor, organisation: Organisation, data: dict, logo=None) -> Store:
+def store_create(*, actor: Actor, organisation: Organisation, data: dict, logo=None) -> Store:
     """Open a draft store for ``organisation`` (managed by ``actor``, or a member
     household of it when ``data["kind"] == "household"``)."""
-    scope = get_scope(actor)
     kind = data.get("kind") or SellerKind.COOPERATIVE
     errors = Errors()
     if kind not in SellerKind.values:
         errors.add("kind", _("Choose who sells."), "invalid_choice")
-    manages = scope.national_edit or organisation.pk in scope.edit_organisations
-    member = organisation.pk in scope.member_organisations
+    # Who opens a store acts for the organisation: the VCA or its manager; a member
+    # opens only their household's store.
+    manages = (
+        isinstance(actor, SystemActor)
+        or holds(actor, VCA)
+        or organisation.pk in _organisations_as(actor, Role.COOP_MANAGER)
+    )
+    member = organisation.pk in _organisations_as(actor, Role.COOP_MEMBER)
     if not manages and not (member and kind == SellerKind.HOUSEHOLD):
-        raise PermissionDenied
+        raise refused(_("Your role may not do this."))
     if organisation.kind == OrganisationKind.UNION:
         errors.add("organisation", _("A union of cooperatives cannot open a store."), "union")
     if kind == SellerKind.GROUP and organisation.kind != OrganisationKind.GROUP:
@@ -207,7 +220,7 @@ def store_create(*, actor, organisation: Organisation, data: dict, logo=None) ->
         organisation=organisation,
         kind=kind,
         household_name=household if kind == SellerKind.HOUSEHOLD else "",
-        owner=actor if getattr(actor, "pk", None) else None,
+        owner=None if isinstance(actor, SystemActor) else actor,
         slug=_unique_slug(values["name"]),
         **values,
     )
@@ -235,7 +248,8 @@ def _logo(errors: Errors, upload):
 
 
 @transaction.atomic
-def store_update(*, actor, store: Store, data: dict, logo=None) -> Store:
+def store_update(*, actor: Actor, store: Store, data: dict, logo=None) -> Store:
+    Store.policy.require(actor, "change", store)
     store = Store.objects.select_for_update().get(pk=store.pk)
     before = snap(store)
     errors = Errors()
@@ -287,11 +301,12 @@ def registry_problems(store: Store) -> list[str]:
 
 
 @transaction.atomic
-def store_submit(*, actor, store: Store) -> Store:
+def store_submit(*, actor: Actor, store: Store) -> Store:
     """Ask the provincial alliance to verify the store."""
+    Store.policy.require(actor, "change", store)
     store = Store.objects.select_for_update().get(pk=store.pk)
     if store.status not in (StoreStatus.DRAFT, StoreStatus.REJECTED):
-        raise MarketError("store_not_draft", _("This store has already been sent."))
+        raise ServiceError("store_not_draft", _("This store has already been sent."))
     store.status = StoreStatus.PENDING
     store.submitted_at = timezone.now()
     store.status_reason = ""
@@ -300,27 +315,21 @@ def store_submit(*, actor, store: Store) -> Store:
     return store
 
 
-def _require_officer(actor, store: Store) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or store.organisation.province_id in scope.edit_provinces):
-        raise PermissionDenied
-
-
 @transaction.atomic
-def store_verify(*, actor, store: Store) -> Store:
-    _require_officer(actor, store)
+def store_verify(*, actor: Actor, store: Store) -> Store:
+    Store.policy.require(actor, "verify", store)
     store = Store.objects.select_for_update().select_related("organisation").get(pk=store.pk)
     if store.status not in (StoreStatus.PENDING, StoreStatus.SUSPENDED, StoreStatus.REJECTED):
-        raise MarketError(
+        raise ServiceError(
             "store_not_pending", _("Only a store waiting for verification can be verified.")
         )
     problems = registry_problems(store)
     if problems:
-        raise MarketError("registry_mismatch", " ".join(str(p) for p in problems))
+        raise ServiceError("registry_mismatch", " ".join(str(p) for p in problems))
     store.status = StoreStatus.VERIFIED
     store.status_reason = ""
     store.verified_at = timezone.now()
-    store.verified_by = actor
+    store.verified_by = None if isinstance(actor, SystemActor) else actor
     store.save(
         update_fields=["status", "status_reason", "verified_at", "verified_by", "updated_at"]
     )
@@ -329,14 +338,14 @@ def store_verify(*, actor, store: Store) -> Store:
     return store
 
 
-def _decide(*, actor, store: Store, status: str, reason: str, action: str, allowed) -> Store:
-    _require_officer(actor, store)
+def _decide(*, actor: Actor, store: Store, status: str, reason: str, action: str, allowed) -> Store:
+    Store.policy.require(actor, "verify", store)
     errors = Errors()
     reason = text(errors, "reason", reason, max_length=500, required=True)
     errors.raise_if_any()
     store = Store.objects.select_for_update().get(pk=store.pk)
     if store.status not in allowed:
-        raise MarketError("store_bad_state", _("This store is not in a state that allows it."))
+        raise ServiceError("store_bad_state", _("This store is not in a state that allows it."))
     store.status = status
     store.status_reason = reason
     store.save(update_fields=["status", "status_reason", "updated_at"])
@@ -345,7 +354,7 @@ def _decide(*, actor, store: Store, status: str, reason: str, action: str, allow
 
 
 @transaction.atomic
-def store_reject(*, actor, store: Store, reason: str) -> Store:
+def store_reject(*, actor: Actor, store: Store, reason: str) -> Store:
     store = _decide(
         actor=actor,
         store=store,
@@ -359,7 +368,7 @@ def store_reject(*, actor, store: Store, reason: str) -> Store:
 
 
 @transaction.atomic
-def store_suspend(*, actor, store: Store, reason: str) -> Store:
+def store_suspend(*, actor: Actor, store: Store, reason: str) -> Store:
     return _decide(
         actor=actor,
         store=store,

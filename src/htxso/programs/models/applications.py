@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
@@ -30,7 +32,14 @@ class Application(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
-    scope_members_see_organisation = False
+    #: Members do not see their organisation's applications.  ``apply``: the applicant's
+    #: actions (fill, attach, submit, withdraw); ``review``: the province's.
+    policy = Policy(
+        view=roles.READERS,
+        change=roles.EDITORS,
+        apply=roles.MANAGERS,
+        review=roles.REVIEWERS,
+    )
 
     call = models.ForeignKey(
         "programs.Call",
@@ -96,7 +105,7 @@ class ApplicationEvent(models.Model):
 
     scope_province_path = "application__organisation__province"
     scope_organisation_path = "application__organisation"
-    scope_members_see_organisation = False
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
@@ -126,7 +135,7 @@ class Attachment(models.Model):
 
     scope_province_path = "application__organisation__province"
     scope_organisation_path = "application__organisation"
-    scope_members_see_organisation = False
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     application = models.ForeignKey(
         Application,
@@ -178,7 +187,7 @@ class CriterionResult(models.Model):
 
     scope_province_path = "application__organisation__province"
     scope_organisation_path = "application__organisation"
-    scope_members_see_organisation = False
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="results", verbose_name=_("application")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
@@ -167,6 +169,8 @@ class CallProvince(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = None
+    #: ``publish``: the provincial alliance announces the call in its province.
+    policy = Policy(view=roles.STAFF, change=roles.REVIEWERS, publish=roles.REVIEWERS)
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, related_name="publications", verbose_name=_("call")

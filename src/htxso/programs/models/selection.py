@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
@@ -14,6 +16,8 @@ class ProvinceCompilation(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = None
+    #: ``forward``: the provincial alliance sends its list to VCA.
+    policy = Policy(view=roles.STAFF, change=roles.REVIEWERS, forward=roles.REVIEWERS)
 
     call = models.ForeignKey("programs.Call", on_delete=models.CASCADE, related_name="compilations")
     province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")
@@ -44,6 +48,8 @@ class ProvinceDecision(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = None
+    #: ``decide``: VCA's national selection.
+    policy = Policy(view=roles.STAFF, change=roles.REVIEWERS, decide=roles.VCA)
 
     call = models.ForeignKey("programs.Call", on_delete=models.CASCADE, related_name="decisions")
     province = models.ForeignKey("geo.Province", on_delete=models.PROTECT, related_name="+")

@@ -13,8 +13,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
+from htxso.core.errors import ServiceError
 from htxso.core.text import TextError, clean_text
 from htxso.registry.models import AnnualReport, OrganisationStatus, Worker
 
@@ -28,12 +31,16 @@ from ..models import (
     CallStatus,
     CriterionResult,
 )
-from .common import add_event, fail, notify, officers_of, require_applicant
+from .common import add_event, fail, notify, officers_of, require
 
 #: The short business report: integer figures and texts (limits in characters).
 REPORT_NUMBERS = ("report_year", "workers_total", "workers_youth", "revenue", "profit")
 REPORT_TEXTS = {"activities": 4000, "products": 1000, "value_chain": 2000, "dx_readiness": 2000}
 MAX_MONEY = 10**13
+
+
+#: Why someone else than the organisation's manager is refused.
+ONLY_APPLICANT = gettext_lazy("Only the organisation's manager may change its application.")
 
 
 def deadline_for(call: Call, publication: CallProvince | None) -> dt.datetime:
@@ -89,9 +96,7 @@ def report_prefill(organisation) -> dict[str, Any]:
 
 
 def clean_report(data: dict[str, Any]) -> dict[str, Any]:
-    from django.core.exceptions import ValidationError
-
-    errors: dict[str, Any] = {}
+    errors: dict[str, list[ServiceError]] = {}
     out: dict[str, Any] = {}
     for name in REPORT_NUMBERS:
         value = data.get(name)
@@ -99,13 +104,13 @@ def clean_report(data: dict[str, Any]) -> dict[str, Any]:
             out[name] = None
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            errors[name] = ValidationError(_("Enter a whole number."), code="not_integer")
+            errors[name] = [ServiceError("not_integer", _("Enter a whole number."))]
         elif name != "profit" and value < 0:
-            errors[name] = ValidationError(_("This cannot be negative."), code="negative")
+            errors[name] = [ServiceError("negative", _("This cannot be negative."))]
         elif abs(value) > MAX_MONEY:
-            errors[name] = ValidationError(_("This figure is implausibly large."), code="absurd")
+            errors[name] = [ServiceError("absurd", _("This figure is implausibly large."))]
         elif name == "report_year" and not 1990 <= value <= timezone.localdate().year:
-            errors[name] = ValidationError(_("Enter a past year."), code="year_invalid")
+            errors[name] = [ServiceError("year_invalid", _("Enter a past year."))]
         else:
             out[name] = value
     if (
@@ -113,21 +118,24 @@ def clean_report(data: dict[str, Any]) -> dict[str, Any]:
         and out.get("workers_youth") is not None
         and out["workers_youth"] > out["workers_total"]
     ):
-        errors["workers_youth"] = ValidationError(
-            _("Workers under 35 cannot be more than all workers."), code="youth_above_workers"
-        )
+        errors["workers_youth"] = [
+            ServiceError(
+                "youth_above_workers", _("Workers under 35 cannot be more than all workers.")
+            )
+        ]
     for name, limit in REPORT_TEXTS.items():
         try:
             out[name] = clean_text(data.get(name) or "", max_length=limit, multiline=True)
         except TextError as exc:
-            errors[name] = ValidationError(exc.message, code=exc.code)
+            errors[name] = [ServiceError(exc.code, exc.message)]
     if errors:
-        raise ValidationError(errors)
+        first = next(iter(errors.values()))[0]
+        raise ServiceError(first.code, first.message, fields=errors)
     return out
 
 
 def check_can_apply(call: Call, organisation, *, now: dt.datetime | None = None) -> CallProvince:
-    """Why ``organisation`` may not apply to ``call`` (ValidationError), else its publication."""
+    """Why ``organisation`` may not apply to ``call`` (ServiceError), else its publication."""
     now = now or timezone.now()
     if call.status != CallStatus.OPEN:
         raise fail("call_not_open", _("This call is not open for applications."))
@@ -152,8 +160,14 @@ def check_can_apply(call: Call, organisation, *, now: dt.datetime | None = None)
 
 
 @transaction.atomic
-def application_start(*, actor, call: Call, organisation) -> Application:
-    require_applicant(actor, organisation.pk)
+def application_start(*, actor: Actor, call: Call, organisation) -> Application:
+    Application.policy.require_at(
+        actor,
+        "apply",
+        province=organisation.province_id,
+        organisation=organisation.pk,
+        message=ONLY_APPLICANT,
+    )
     call = Call.objects.select_for_update().get(pk=call.pk)
     existing = Application.objects.filter(call=call, organisation=organisation).first()
     if existing is not None:
@@ -169,17 +183,17 @@ def application_start(*, actor, call: Call, organisation) -> Application:
                 call=call,
                 organisation=organisation,
                 report=report_prefill(organisation),
-                created_by=actor if getattr(actor, "pk", None) else None,
+                created_by=None if isinstance(actor, SystemActor) else actor,
             )
     except IntegrityError as exc:
         raise fail("already_applied", _("This organisation has already applied.")) from exc
-    add_event(application, "", actor)
+    add_event(application, "", actor=actor)
     audit.record(actor=actor, action="application.create", instance=application)
     return application
 
 
-def _lock_editable(actor, application: Application) -> Application:
-    require_applicant(actor, application.organisation_id)
+def _lock_editable(*, actor: Actor, application: Application) -> Application:
+    require("apply", application, ONLY_APPLICANT, actor=actor)
     application = (
         Application.objects.select_for_update()
         .select_related("call", "organisation")
@@ -195,8 +209,8 @@ def _lock_editable(actor, application: Application) -> Application:
 
 
 @transaction.atomic
-def application_save_report(*, actor, application: Application, data: dict) -> Application:
-    application = _lock_editable(actor, application)
+def application_save_report(*, actor: Actor, application: Application, data: dict) -> Application:
+    application = _lock_editable(actor=actor, application=application)
     before = dict(application.report)
     application.report = clean_report(data)
     application.save(update_fields=["report", "updated_at"])
@@ -212,9 +226,9 @@ def application_save_report(*, actor, application: Application, data: dict) -> A
 
 @transaction.atomic
 def declaration_save(
-    *, actor, application: Application, criterion, statement: str
+    *, actor: Actor, application: Application, criterion, statement: str
 ) -> CriterionResult:
-    application = _lock_editable(actor, application)
+    application = _lock_editable(actor=actor, application=application)
     if criterion.call_id != application.call_id or not criterion.is_declared:
         raise fail("criterion_invalid", _("This criterion is not declared by applicants."))
     try:
@@ -281,9 +295,9 @@ def evaluate_application(application: Application, *, on: dt.date | None = None)
 
 @transaction.atomic
 def application_submit(
-    *, actor, application: Application, now: dt.datetime | None = None
+    *, actor: Actor, application: Application, now: dt.datetime | None = None
 ) -> Application:
-    application = _lock_editable(actor, application)
+    application = _lock_editable(actor=actor, application=application)
     now = now or timezone.now()
     publication = publication_of(application.call, application.organisation.province_id)
     if application.status == ApplicationStatus.DRAFT:
@@ -321,7 +335,7 @@ def application_submit(
         application.submitted_at = now
     application.save(update_fields=["status", "submitted_at", "updated_at"])
     evaluate_application(application)
-    add_event(application, before, actor)
+    add_event(application, before, actor=actor)
     audit.record(
         actor=actor,
         action="application.submit",
@@ -347,8 +361,10 @@ WITHDRAWABLE = (
 
 
 @transaction.atomic
-def application_withdraw(*, actor, application: Application, comment: str = "") -> Application:
-    require_applicant(actor, application.organisation_id)
+def application_withdraw(
+    *, actor: Actor, application: Application, comment: str = ""
+) -> Application:
+    require("apply", application, ONLY_APPLICANT, actor=actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in WITHDRAWABLE:
         raise fail(
@@ -360,7 +376,10 @@ def application_withdraw(*, actor, application: Application, comment: str = "") 
     application.status = ApplicationStatus.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     add_event(
-        application, before, actor, clean_text(comment or "", max_length=1000, multiline=True)
+        application,
+        before,
+        actor=actor,
+        comment=clean_text(comment or "", max_length=1000, multiline=True),
     )
     audit.record(
         actor=actor,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.archives import OFFICE, ArchiveRejected, open_archive
 from htxso.core.text import clean_text
 
@@ -56,7 +57,7 @@ def sniff(head: bytes, content: bytes) -> str | None:
 
 
 def check_upload(name: str, size: int, content: bytes) -> tuple[str, str]:
-    """(clean name, content type) of an acceptable file, or ValidationError."""
+    """(clean name, content type) of an acceptable file, or ServiceError."""
     if size > MAX_BYTES:
         raise fail(
             "file_too_large",
@@ -95,9 +96,9 @@ def check_upload(name: str, size: int, content: bytes) -> tuple[str, str]:
 
 
 @transaction.atomic
-def attachment_add(*, actor, application: Application, upload, criterion=None) -> Attachment:
+def attachment_add(*, actor: Actor, application: Application, upload, criterion=None) -> Attachment:
     """``upload`` is a Django UploadedFile (or any object with name, size and read())."""
-    application = _lock_editable(actor, application)
+    application = _lock_editable(actor=actor, application=application)
     if application.attachments.count() >= MAX_FILES:
         raise fail("too_many_files", _("At most %(n)s files per application.") % {"n": MAX_FILES})
     size = int(getattr(upload, "size", 0) or 0)
@@ -114,7 +115,7 @@ def attachment_add(*, actor, application: Application, upload, criterion=None) -
         content_type=content_type,
         size=len(content),
         content=content,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=None if isinstance(actor, SystemActor) else actor,
     )
     audit.record(
         actor=actor,
@@ -126,8 +127,8 @@ def attachment_add(*, actor, application: Application, upload, criterion=None) -
 
 
 @transaction.atomic
-def attachment_delete(*, actor, attachment: Attachment) -> None:
-    application = _lock_editable(actor, attachment.application)
+def attachment_delete(*, actor: Actor, attachment: Attachment) -> None:
+    application = _lock_editable(actor=actor, application=attachment.application)
     audit.record(
         actor=actor,
         action="application.detach",

@@ -10,12 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from htxso.core import audit
+from htxso.core import audit, roles
+from htxso.core.actors import Actor, SystemActor
+from htxso.core.errors import ServiceError
+from htxso.core.policy import require_role
 from htxso.core.text import TextError, clean_text
 from htxso.registry.models import Grade, OrganisationKind, Sector
 
 from ..models import Call, CallProvince, CallStatus, Criterion, CriterionKind
-from .common import fail, managers_of_province, notify, require_reviewer, require_vca
+from .common import fail, managers_of_province, notify
 
 CALL_FIELDS = (
     "title",
@@ -36,9 +39,7 @@ CALL_FIELDS = (
 
 
 def _clean_call(data: dict[str, Any]) -> dict[str, Any]:
-    from django.core.exceptions import ValidationError
-
-    errors: dict[str, Any] = {}
+    errors: dict[str, list[ServiceError]] = {}
     out: dict[str, Any] = {}
     for name, limit, required in (
         ("title", 255, True),
@@ -51,30 +52,32 @@ def _clean_call(data: dict[str, Any]) -> dict[str, Any]:
         try:
             out[name] = clean_text(data.get(name) or "", max_length=limit)
         except TextError as exc:
-            errors[name] = ValidationError(exc.message, code=exc.code)
+            errors[name] = [ServiceError(exc.code, exc.message)]
             continue
         if required and not out[name]:
-            errors[name] = ValidationError(_("This field is required."), code="required")
+            errors[name] = [ServiceError("required", _("This field is required."))]
     try:
         out["summary"] = clean_text(data.get("summary") or "", max_length=6000, multiline=True)
     except TextError as exc:
-        errors["summary"] = ValidationError(exc.message, code=exc.code)
+        errors["summary"] = [ServiceError(exc.code, exc.message)]
     kinds = list(data.get("audience_kinds") or [])
     if not kinds or any(k not in OrganisationKind.values for k in kinds):
-        errors["audience_kinds"] = ValidationError(
-            _("Choose at least one kind of organisation."), code="audience_invalid"
-        )
+        errors["audience_kinds"] = [
+            ServiceError("audience_invalid", _("Choose at least one kind of organisation."))
+        ]
     out["audience_kinds"] = kinds
     deadline = data.get("deadline")
     if not isinstance(deadline, dt.datetime) or timezone.is_naive(deadline):
-        errors["deadline"] = ValidationError(_("Enter the deadline."), code="deadline_invalid")
+        errors["deadline"] = [ServiceError("deadline_invalid", _("Enter the deadline."))]
     out["deadline"] = deadline
     forward = data.get("forward_deadline")
     if forward is not None and isinstance(deadline, dt.datetime) and forward < deadline:
-        errors["forward_deadline"] = ValidationError(
-            _("Provinces cannot forward their lists before applications close."),
-            code="forward_before_deadline",
-        )
+        errors["forward_deadline"] = [
+            ServiceError(
+                "forward_before_deadline",
+                _("Provinces cannot forward their lists before applications close."),
+            )
+        ]
     out["forward_deadline"] = forward
     for name, low, high in (
         ("min_eligible", 1, 1000),
@@ -83,41 +86,49 @@ def _clean_call(data: dict[str, Any]) -> dict[str, Any]:
     ):
         value = data.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-            errors[name] = ValidationError(
-                _("Enter a whole number from %(low)s to %(high)s.") % {"low": low, "high": high},
-                code="out_of_range",
-            )
+            errors[name] = [
+                ServiceError(
+                    "out_of_range",
+                    _("Enter a whole number from %(low)s to %(high)s.")
+                    % {"low": low, "high": high},
+                )
+            ]
         out[name] = value
     if (
         "provinces_min" not in errors
         and "provinces_max" not in errors
         and out["provinces_min"] > out["provinces_max"]
     ):
-        errors["provinces_max"] = ValidationError(
-            _("The most provinces cannot be fewer than the fewest."), code="bounds_reversed"
-        )
+        errors["provinces_max"] = [
+            ServiceError(
+                "bounds_reversed", _("The most provinces cannot be fewer than the fewest.")
+            )
+        ]
     from ..models import Ranking
 
     out["ranking"] = data.get("ranking") or Ranking.ELIGIBLE_COUNT
     if out["ranking"] not in Ranking.values:
-        errors["ranking"] = ValidationError(_("Choose a ranking."), code="ranking_invalid")
+        errors["ranking"] = [ServiceError("ranking_invalid", _("Choose a ranking."))]
     if errors:
-        raise ValidationError(errors)
+        first = next(iter(errors.values()))[0]
+        raise ServiceError(first.code, first.message, fields=errors)
     return out
 
 
 @transaction.atomic
-def call_create(*, actor, data: dict[str, Any]) -> Call:
-    require_vca(actor)
+def call_create(*, actor: Actor, data: dict[str, Any]) -> Call:
+    require_role(actor, roles.VCA)
     cleaned = _clean_call(data)
-    call = Call.objects.create(created_by=actor if getattr(actor, "pk", None) else None, **cleaned)
+    call = Call.objects.create(
+        created_by=None if isinstance(actor, SystemActor) else actor, **cleaned
+    )
     audit.record(actor=actor, action="call.create", instance=call, after=audit.snapshot(call))
     return call
 
 
 @transaction.atomic
-def call_update(*, actor, call: Call, data: dict[str, Any]) -> Call:
-    require_vca(actor)
+def call_update(*, actor: Actor, call: Call, data: dict[str, Any]) -> Call:
+    require_role(actor, roles.VCA)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status == CallStatus.DECIDED:
         raise fail("call_decided", _("The selection is decided; the call can no longer change."))
@@ -135,7 +146,7 @@ def call_update(*, actor, call: Call, data: dict[str, Any]) -> Call:
 
 
 def clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
-    """Check and normalise a criterion's parameters; ValidationError on ``params``."""
+    """Check and normalise a criterion's parameters; ServiceError on ``params``."""
 
     def bad(message):
         return fail("params_invalid", message, "params")
@@ -207,9 +218,9 @@ def clean_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def criterion_add(
-    *, actor, call: Call, kind: str, label: str, params: dict | None = None
+    *, actor: Actor, call: Call, kind: str, label: str, params: dict | None = None
 ) -> Criterion:
-    require_vca(actor)
+    require_role(actor, roles.VCA)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.DRAFT:
         raise fail(
@@ -242,8 +253,8 @@ def criterion_add(
 
 
 @transaction.atomic
-def criterion_delete(*, actor, criterion: Criterion) -> None:
-    require_vca(actor)
+def criterion_delete(*, actor: Actor, criterion: Criterion) -> None:
+    require_role(actor, roles.VCA)
     call = Call.objects.select_for_update().get(pk=criterion.call_id)
     if call.status != CallStatus.DRAFT:
         raise fail(
@@ -260,8 +271,8 @@ def criterion_delete(*, actor, criterion: Criterion) -> None:
 
 
 @transaction.atomic
-def call_open(*, actor, call: Call) -> Call:
-    require_vca(actor)
+def call_open(*, actor: Actor, call: Call) -> Call:
+    require_role(actor, roles.VCA)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.DRAFT:
         raise fail("call_not_draft", _("Only a draft call can be opened."))
@@ -284,8 +295,8 @@ def call_open(*, actor, call: Call) -> Call:
 
 
 @transaction.atomic
-def call_close(*, actor, call: Call) -> Call:
-    require_vca(actor)
+def call_close(*, actor: Actor, call: Call) -> Call:
+    require_role(actor, roles.VCA)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.OPEN:
         raise fail("call_not_open", _("Only an open call can be closed."))
@@ -298,7 +309,7 @@ def call_close(*, actor, call: Call) -> Call:
 @transaction.atomic
 def call_publish(
     *,
-    actor,
+    actor: Actor,
     call: Call,
     province_id: str,
     deadline: dt.datetime | None = None,
@@ -307,7 +318,13 @@ def call_publish(
     address: str = "",
 ) -> CallProvince:
     """The provincial alliance publishes the call to the cooperatives of its province."""
-    require_reviewer(actor, province_id)
+    CallProvince.policy.require_at(
+        actor,
+        "publish",
+        province=province_id,
+        message=_("Only the alliance of the organisation's province (%(code)s) may review it.")
+        % {"code": province_id},
+    )
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status != CallStatus.OPEN:
         raise fail("call_not_open", _("The call is not open."))
@@ -336,7 +353,11 @@ def call_publish(
     publication, created = CallProvince.objects.get_or_create(
         call=call,
         province_id=province_id,
-        defaults={"deadline": deadline, "published_by": actor, **values},
+        defaults={
+            "deadline": deadline,
+            "published_by": None if isinstance(actor, SystemActor) else actor,
+            **values,
+        },
     )
     if not created:
         publication.deadline = deadline

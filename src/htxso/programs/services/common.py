@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
+from htxso.core.errors import ServiceError
 from htxso.core.notify import email_after_commit
-from htxso.core.scoping import get_scope
+from htxso.core.roles import Role
 
 from ..models import Application, ApplicationEvent, Notification
 
@@ -38,37 +40,30 @@ ACTION_LABELS.update(
 )
 
 
-def fail(code: str, message: str, field: str | None = None) -> ValidationError:
-    error = ValidationError(message, code=code)
-    return ValidationError({field: error}) if field else error
+def fail(code: str, message: Any, field: str | None = None) -> ServiceError:
+    """A refusal of the input (``kind`` INVALID), on ``field`` when given."""
+    if field:
+        return ServiceError(code, message, fields={field: [ServiceError(code, message)]})
+    return ServiceError(code, message)
 
 
-def require_vca(actor) -> None:
-    if not get_scope(actor).national_edit:
-        raise PermissionDenied(_("Only VCA may do this."))
+def require(action: str, obj: Any, message: Any, *, actor: Actor) -> None:
+    """``obj``'s policy refuses ``actor`` (``not_found`` or ``forbidden``, as
+    :meth:`~htxso.core.policy.Policy.require` decides), saying ``message``."""
+    try:
+        type(obj).policy.require(actor, action, obj)
+    except ServiceError as exc:
+        raise ServiceError(exc.code, message, kind=exc.kind) from None
 
 
-def require_reviewer(actor, province_id: str) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or province_id in scope.edit_provinces):
-        raise PermissionDenied(
-            _("Only the alliance of the organisation's province (%(code)s) may review it.")
-            % {"code": province_id}
-        )
-
-
-def require_applicant(actor, organisation_id: int) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or organisation_id in scope.edit_organisations):
-        raise PermissionDenied(_("Only the organisation's manager may change its application."))
-
-
-def add_event(application: Application, from_status: str, actor, comment: str = "") -> None:
+def add_event(
+    application: Application, from_status: str, *, actor: Actor, comment: str = ""
+) -> None:
     ApplicationEvent.objects.create(
         application=application,
         from_status=from_status,
         to_status=application.status,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=None if isinstance(actor, SystemActor) else actor,
         comment=comment,
     )
 
@@ -93,15 +88,15 @@ def _users(filter_kwargs):
 
 
 def managers_of(organisation_id: int):
-    return _users({"role": "coop_manager", "organisation_id": organisation_id})
+    return _users({"role": Role.COOP_MANAGER, "organisation_id": organisation_id})
 
 
 def officers_of(province_id: str):
-    return _users({"role": "province_officer", "province_id": province_id})
+    return _users({"role": Role.PROVINCE_OFFICER, "province_id": province_id})
 
 
 def vca_admins():
-    return _users({"role": "vca_admin"})
+    return _users({"role": Role.VCA_ADMIN})
 
 
 def notify(users, key: str, params: dict, url: str) -> int:
@@ -134,7 +129,7 @@ def notify(users, key: str, params: dict, url: str) -> int:
     return len(notes)
 
 
-def notification_mark_read(*, actor) -> int:
+def notification_mark_read(*, actor: Actor) -> int:
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -143,7 +138,7 @@ def notification_mark_read(*, actor) -> int:
 def managers_of_province(province_id: str, kinds):
     return _users(
         {
-            "role": "coop_manager",
+            "role": Role.COOP_MANAGER,
             "organisation__province_id": province_id,
             "organisation__kind__in": list(kinds or []),
         }

@@ -3,12 +3,15 @@ compiled list forwarded to VCA."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.text import TextError, clean_text
 
 from .. import rules
@@ -21,7 +24,7 @@ from ..models import (
     ProvinceCompilation,
 )
 from .applications import evaluate_application
-from .common import add_event, fail, managers_of, notify, require_reviewer, vca_admins
+from .common import add_event, fail, managers_of, notify, require, vca_admins
 
 REVIEWABLE = (ApplicationStatus.SUBMITTED,)
 
@@ -36,8 +39,21 @@ def _comment(text: str, *, required: bool, what: str) -> str:
     return text
 
 
-def _lock_for_review(actor, application: Application) -> Application:
-    require_reviewer(actor, application.organisation.province_id)
+def _only_reviewer(province_id: str) -> str:
+    return _("Only the alliance of the organisation's province (%(code)s) may review it.") % {
+        "code": province_id
+    }
+
+
+def _person(*, actor: Actor) -> Any:
+    """The user to store as reviewer (none for a system actor)."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def _lock_for_review(*, actor: Actor, application: Application) -> Application:
+    require(
+        "review", application, _only_reviewer(application.organisation.province_id), actor=actor
+    )
     application = (
         Application.objects.select_for_update()
         .select_related("call", "organisation")
@@ -57,9 +73,9 @@ def _tell_applicant(application: Application, key: str) -> None:
 
 @transaction.atomic
 def declared_check(
-    *, actor, application: Application, criterion, accepted: bool, note: str = ""
+    *, actor: Actor, application: Application, criterion, accepted: bool, note: str = ""
 ) -> CriterionResult:
-    application = _lock_for_review(actor, application)
+    application = _lock_for_review(actor=actor, application=application)
     if application.status not in REVIEWABLE:
         raise fail("not_reviewable", _("Only submitted applications are reviewed."))
     result = CriterionResult.objects.filter(application=application, criterion=criterion).first()
@@ -72,7 +88,7 @@ def declared_check(
 
     result.reason = _vi(outcome)
     result.officer_note = clean_text(note or "", max_length=500)
-    result.checked_by = actor
+    result.checked_by = _person(actor=actor)
     result.checked_at = timezone.now()
     result.save()
     evaluate_application(application)
@@ -86,15 +102,17 @@ def declared_check(
 
 
 @transaction.atomic
-def application_request_info(*, actor, application: Application, comment: str) -> Application:
-    application = _lock_for_review(actor, application)
+def application_request_info(
+    *, actor: Actor, application: Application, comment: str
+) -> Application:
+    application = _lock_for_review(actor=actor, application=application)
     if application.status not in REVIEWABLE:
         raise fail("not_reviewable", _("Only submitted applications are reviewed."))
     comment = _comment(comment, required=True, what=_("Say what information is missing."))
     application.status = ApplicationStatus.INFO_REQUESTED
     application.officer_comment = comment
     application.save(update_fields=["status", "officer_comment", "updated_at"])
-    add_event(application, ApplicationStatus.SUBMITTED, actor, comment)
+    add_event(application, ApplicationStatus.SUBMITTED, actor=actor, comment=comment)
     audit.record(
         actor=actor,
         action="application.request_info",
@@ -106,9 +124,9 @@ def application_request_info(*, actor, application: Application, comment: str) -
 
 
 @transaction.atomic
-def application_verify(*, actor, application: Application, comment: str = "") -> Application:
+def application_verify(*, actor: Actor, application: Application, comment: str = "") -> Application:
     """Verified = eligible: every criterion is met (declared ones checked)."""
-    application = _lock_for_review(actor, application)
+    application = _lock_for_review(actor=actor, application=application)
     if application.status not in REVIEWABLE:
         raise fail("not_reviewable", _("Only submitted applications are reviewed."))
     eligible = evaluate_application(application)
@@ -126,12 +144,12 @@ def application_verify(*, actor, application: Application, comment: str = "") ->
     comment = _comment(comment, required=False, what="")
     application.status = ApplicationStatus.VERIFIED
     application.officer_comment = comment
-    application.reviewed_by = actor
+    application.reviewed_by = _person(actor=actor)
     application.reviewed_at = timezone.now()
     application.save(
         update_fields=["status", "officer_comment", "reviewed_by", "reviewed_at", "updated_at"]
     )
-    add_event(application, ApplicationStatus.SUBMITTED, actor, comment)
+    add_event(application, ApplicationStatus.SUBMITTED, actor=actor, comment=comment)
     audit.record(
         actor=actor,
         action="application.verify",
@@ -143,8 +161,8 @@ def application_verify(*, actor, application: Application, comment: str = "") ->
 
 
 @transaction.atomic
-def application_reject(*, actor, application: Application, comment: str) -> Application:
-    application = _lock_for_review(actor, application)
+def application_reject(*, actor: Actor, application: Application, comment: str) -> Application:
+    application = _lock_for_review(actor=actor, application=application)
     if application.status not in (*REVIEWABLE, ApplicationStatus.VERIFIED):
         raise fail("not_reviewable", _("Only submitted applications are reviewed."))
     comment = _comment(
@@ -154,7 +172,7 @@ def application_reject(*, actor, application: Application, comment: str) -> Appl
     application.status = ApplicationStatus.REJECTED
     application.eligible = False
     application.officer_comment = comment
-    application.reviewed_by = actor
+    application.reviewed_by = _person(actor=actor)
     application.reviewed_at = timezone.now()
     application.save(
         update_fields=[
@@ -166,7 +184,7 @@ def application_reject(*, actor, application: Application, comment: str) -> Appl
             "updated_at",
         ]
     )
-    add_event(application, before, actor, comment)
+    add_event(application, before, actor=actor, comment=comment)
     audit.record(
         actor=actor, action="application.reject", instance=application, after={"comment": comment}
     )
@@ -176,10 +194,12 @@ def application_reject(*, actor, application: Application, comment: str) -> Appl
 
 @transaction.atomic
 def compilation_forward(
-    *, actor, call: Call, province_id: str, note: str = ""
+    *, actor: Actor, call: Call, province_id: str, note: str = ""
 ) -> ProvinceCompilation:
     """Forward the province's verified applications to VCA (once)."""
-    require_reviewer(actor, province_id)
+    ProvinceCompilation.policy.require_at(
+        actor, "forward", province=province_id, message=_only_reviewer(province_id)
+    )
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status not in (CallStatus.OPEN, CallStatus.CLOSED):
         raise fail("call_not_open", _("The call no longer takes provincial lists."))
@@ -210,7 +230,7 @@ def compilation_forward(
                 eligible_count=len(verified),
                 applications_count=total,
                 note=_comment(note, required=False, what=""),
-                forwarded_by=actor,
+                forwarded_by=_person(actor=actor),
             )
     except IntegrityError as exc:
         raise fail(
@@ -219,7 +239,7 @@ def compilation_forward(
     for application in verified:
         application.status = ApplicationStatus.FORWARDED
         application.save(update_fields=["status", "updated_at"])
-        add_event(application, ApplicationStatus.VERIFIED, actor)
+        add_event(application, ApplicationStatus.VERIFIED, actor=actor)
     audit.record(
         actor=actor,
         action="compilation.forward",

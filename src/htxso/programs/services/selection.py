@@ -7,18 +7,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from htxso.core import audit
+from htxso.core import audit, roles
+from htxso.core.actors import Actor, SystemActor
+from htxso.core.policy import require_role
 from htxso.core.text import clean_text
 
 from ..models import Application, ApplicationStatus, Call, CallStatus, ProvinceDecision
 from ..selectors import national_summary
-from .common import add_event, fail, managers_of, notify, officers_of, require_vca
+from .common import add_event, fail, managers_of, notify, officers_of
 
 
 @transaction.atomic
 def selection_decide(
     *,
-    actor,
+    actor: Actor,
     call: Call,
     provinces: list[str],
     province_reasons: dict[str, str] | None = None,
@@ -27,7 +29,7 @@ def selection_decide(
 ) -> Call:
     """Select ``provinces``; every forwarded cooperative of a selected province is
     selected unless listed in ``excluded_applications`` (id → reason)."""
-    require_vca(actor)
+    require_role(actor, roles.VCA)
     call = Call.objects.select_for_update().get(pk=call.pk)
     if call.status not in (CallStatus.OPEN, CallStatus.CLOSED):
         raise fail("call_not_selectable", _("The call is not awaiting selection."))
@@ -83,7 +85,7 @@ def selection_decide(
                 rank=row.rank,
                 eligible_count=row.eligible,
                 reason=reasons.get(row.province_id) or default,
-                decided_by=actor,
+                decided_by=None if isinstance(actor, SystemActor) else actor,
             )
         )
     ProvinceDecision.objects.filter(call=call).delete()
@@ -106,7 +108,12 @@ def selection_decide(
                 _("The province was not selected")
             )
         application.save(update_fields=["status", "decision_reason", "updated_at"])
-        add_event(application, ApplicationStatus.FORWARDED, actor, application.decision_reason)
+        add_event(
+            application,
+            ApplicationStatus.FORWARDED,
+            actor=actor,
+            comment=application.decision_reason,
+        )
         _tell(application)
     call.status = CallStatus.DECIDED
     call.decided_at = now

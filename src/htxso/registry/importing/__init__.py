@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from htxso.core.actors import Actor
+
 from .engine import Context, Summary, run
 from .header import detect_header, suggest_mapping
 from .reading import FileRejected, open_source, read_head
@@ -26,7 +28,7 @@ class ImportFileError(ValueError):
 def run_import_file(
     path: str | Path,
     *,
-    actor,
+    actor: Actor,
     province,
     kind: str,
     mode: str = "all",

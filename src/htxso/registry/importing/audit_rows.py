@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.models import AuditEvent
 
 
-def bulk_audit(*, actor, action: str, model, rows, journal=None) -> None:
+def bulk_audit(*, actor: Actor, action: str, model, rows, journal=None) -> None:
     """``rows``: (object id, repr, province code, organisation id, before, after).  The
     ids of the rows written go to the import's undo log (``journal``), so an import that
     is undone leaves no history of records that no longer exist."""
     content_type = ContentType.objects.get_for_model(model)
-    actor_obj = actor if getattr(actor, "pk", None) else None
-    label = (getattr(actor, "username", "") or "")[:150]
+    # the same columns as core.audit.record: a system actor is shown by its name
+    actor_obj = None if isinstance(actor, SystemActor) else actor
+    label = (actor.username if isinstance(actor, SystemActor) else actor.get_username())[:150]
     events = AuditEvent.objects.bulk_create(
         [
             AuditEvent(

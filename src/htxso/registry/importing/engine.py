@@ -25,6 +25,7 @@ from itertools import chain, islice
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core.actors import Actor
 from htxso.core.text import read_legacy_cell
 
 from . import values as V
@@ -67,7 +68,8 @@ class Context:
     kind: str
     mapping: dict  # field key → column index
     headers: list
-    actor: object = None
+    #: Who imports: the uploader, or ``IMPORTER`` (never nobody)
+    actor: Actor
     province: object = None  # geo.Province
     organisation: object = None  # registry.Organisation (member/worker imports)
     mode: str = "all"

@@ -31,11 +31,11 @@ from operator import methodcaller
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.archives import MIB, ArchiveLimits, ArchiveRejected, CheckedArchive
-from htxso.core.errors import CodedError
+from htxso.core.errors import ServiceError
 from htxso.core.formatting import format_number
 
 
-class FileRejected(CodedError):
+class FileRejected(ServiceError):
     """The file cannot be imported at all; ``code`` is stable, ``message`` translatable."""
 
 

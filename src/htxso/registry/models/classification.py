@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.scoping import ScopedManager
+from htxso.core import roles
+from htxso.core.policy import Policy
+from htxso.core.scoping import Scope, ScopedManager
 
 
 class Grade(models.TextChoices):
@@ -60,11 +63,31 @@ class ScoreStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def _members_see_published(user: object, scope: Scope) -> Q:
+    """Members of an organisation see its published scores only (staff who are also
+    members of an organisation see all of its scores)."""
+    if scope.is_staff_scope:
+        return Q(organisation__in=sorted(scope.member_organisations))
+    return Q(status=ScoreStatus.PUBLISHED, organisation__in=sorted(scope.member_organisations))
+
+
 class ClassificationScore(models.Model):
     """One organisation's self-score for a year on a scheme, and the province's review."""
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's manager see every score, its
+    #: members the published ones; the manager (or the VCA) self-scores and sends it
+    #: (``score``), the province's officer (or the VCA) reviews and publishes (``review``).
+    policy = Policy(
+        view=roles.READERS,
+        # the organisation's manager (or the VCA) writes it; a provincial officer
+        # reviews it but never edits it (``editable_by`` used to say otherwise)
+        change=roles.MANAGERS,
+        score=roles.MANAGERS,
+        review=roles.REVIEWERS,
+        extra={"view": _members_see_published},
+    )
 
     organisation = models.ForeignKey(
         "registry.Organisation",

@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
 from htxso.core.files import UnguessableName, private_storage
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
@@ -24,6 +27,8 @@ class ImportMapping(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = None
+    # a province's saved mappings (no organisation: organisation roles reach none)
+    policy = Policy(view=roles.STAFF, change=roles.REVIEWERS)
 
     province = models.ForeignKey(
         "geo.Province", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -70,6 +75,16 @@ class ImportJob(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = "organisation"
+    policy = Policy(
+        # the import pages are for staff and managers (not an organisation's members)
+        view=roles.READERS,
+        # upload (checked with ``Policy.allows_at``), map, run, cancel
+        change=roles.EDITORS,
+        # the uploaded file itself: its uploader and national staff (others who may run
+        # the import work from the report); asked together with ``change``
+        download_file=roles.VCA,
+        extra={"download_file": lambda user, scope: Q(created_by=user)},
+    )
 
     class Mode(models.TextChoices):
         ALL_OR_NOTHING = "all", _("Import only if every row is valid")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
 from htxso.core.formatting import format_address
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 from htxso.core.text import fold
 
@@ -50,6 +55,16 @@ class Organisation(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = "pk"
+    policy = Policy(
+        view=roles.STAFF_AND_ORGANISATIONS,
+        change=roles.EDITORS,
+        # registering an organisation in a province (checked with ``Policy.allows_at``)
+        create=roles.REVIEWERS,
+        # the tax code is the organisation's identity: only the province or the VCA
+        change_tax_code=roles.REVIEWERS,
+        # members, workers and their personal fields: not the organisation's members
+        see_people=roles.READERS,
+    )
 
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("name"), max_length=255)
@@ -150,11 +165,21 @@ class Organisation(models.Model):
         )
 
 
+def _changeable_organisations(user: Any) -> models.QuerySet[Organisation]:
+    return Organisation.policy.queryset(user, "change").values("pk")
+
+
 class UnionMembership(models.Model):
     """A cooperative that belongs to a union of cooperatives."""
 
     scope_province_path = "union__province"
     scope_organisation_path = "union"
+    policy = Policy(
+        view=roles.STAFF_AND_ORGANISATIONS,
+        change=roles.EDITORS,
+        # either side records and ends it: the member cooperative's editors too
+        extra={"change": lambda user, scope: Q(member__in=_changeable_organisations(user))},
+    )
 
     union = models.ForeignKey(
         Organisation,
@@ -193,6 +218,7 @@ class ValueChainLink(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     class Role(models.TextChoices):
         SUPPLIER = "supplier", _("Supplies raw produce")

@@ -12,6 +12,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 from htxso.core.text import fold
 
@@ -44,7 +46,8 @@ class Person(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
-    scope_members_see_organisation = False
+    # personal data: staff and the organisation's manager, not its members
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -103,7 +106,8 @@ class Membership(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
-    scope_members_see_organisation = False
+    # personal data: staff and the organisation's manager, not its members
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -167,7 +171,8 @@ class Worker(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
-    scope_members_see_organisation = False
+    # personal data: staff and the organisation's manager, not its members
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",

@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 #: Warn this many days before an OCOP certificate expires.
@@ -16,6 +18,7 @@ OCOP_EXPIRY_WARNING_DAYS = 90
 class OcopProduct(models.Model):
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     class Level(models.TextChoices):
         PROVINCE = "province", _("Provincial")

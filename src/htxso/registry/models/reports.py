@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 #: Day and month by which the annual update is due (Circular 09/2024, Art. 6–7).
@@ -31,6 +33,17 @@ class AnnualReport(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the manager (or the
+    #: VCA) fills it in and submits it (``file``), the province's officer (or the VCA)
+    #: accepts or returns it (``review``).
+    policy = Policy(
+        view=roles.STAFF_AND_ORGANISATIONS,
+        # the organisation's manager (or the VCA) writes it; a provincial officer
+        # reviews it but never edits it (``editable_by`` used to say otherwise)
+        change=roles.MANAGERS,
+        file=roles.MANAGERS,
+        review=roles.REVIEWERS,
+    )
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -137,6 +150,8 @@ class AnnualReportEvent(models.Model):
 
     scope_province_path = "report__organisation__province"
     scope_organisation_path = "report__organisation"
+    #: Read with its report; written only by the report services.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     report = models.ForeignKey(
         AnnualReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")

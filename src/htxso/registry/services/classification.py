@@ -14,16 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from htxso.core import audit
+from htxso.core.actors import Actor
 from htxso.core.audit import ACTION_LABELS
-from htxso.core.scoping import get_scope
-from htxso.core.text import TextError, clean_text
+from htxso.core.errors import ServiceError, conflict
 
 from .. import classification_rules as rules
 from ..models import (
@@ -34,7 +33,7 @@ from ..models import (
     ScoreStatus,
     Sector,
 )
-from .reports import validate_year
+from .reports import acting_user, clean_comment, field_error, validate_year
 
 ACTION_LABELS.update(
     {
@@ -62,7 +61,7 @@ def timeline_for(year: int) -> list[tuple[dt.date | None, str]]:
     return [(dt.date(year + 1, *md) if md else None, str(text)) for md, text in TIMELINE]
 
 
-def schemes_for(organisation: Organisation):
+def schemes_for(organisation: Organisation) -> list[ClassificationScheme]:
     """Active schemes that apply to the organisation (agricultural first when it is)."""
     if organisation.kind == OrganisationKind.GROUP:
         return []
@@ -92,50 +91,33 @@ def criteria_points(score: ClassificationScore) -> dict[str, int]:
     return {k: v for k, v in (score.points or {}).items() if not k.startswith("_")}
 
 
-def _require_manager(actor, organisation: Organisation) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or organisation.pk in scope.edit_organisations):
-        raise PermissionDenied(_("Only the organisation's managers may score it."))
+MAY_SCORE = gettext_lazy("Only the organisation's managers may score it.")
+MAY_REVIEW = gettext_lazy("Only the officers of the province may review this score.")
 
 
-def _require_reviewer(actor, organisation: Organisation) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or organisation.province_id in scope.edit_provinces):
-        raise PermissionDenied(_("Only the officers of the province may review this score."))
-
-
-def can_edit(user, score: ClassificationScore | None, organisation: Organisation) -> bool:
-    scope = get_scope(user)
-    allowed = scope.national_edit or organisation.pk in scope.edit_organisations
-    return allowed and (score is None or score.status in EDITABLE)
-
-
-def can_review(user, score: ClassificationScore) -> bool:
-    scope = get_scope(user)
-    return scope.national_edit or score.organisation.province_id in scope.edit_provinces
-
-
-def _rule_error(exc: rules.RuleError) -> ValidationError:
-    if exc.field:
-        return ValidationError({exc.field: ValidationError(exc.message, code=exc.code)})
-    return ValidationError(exc.message, code=exc.code)
-
-
-def _compute(score: ClassificationScore, points: dict, months_suspended: int) -> None:
-    scheme = score.scheme
+def _require(action: str, score: ClassificationScore, message: Any, *, actor: Actor) -> None:
+    """``ClassificationScore.policy`` refuses ``actor`` (``not_found`` or
+    ``forbidden``), saying ``message``."""
     try:
-        result = rules.classify(
-            criteria=scheme.criteria,
-            thresholds=scheme.thresholds,
-            points=points,
-            year=score.year,
-            established_on=score.organisation.established_on,
-            months_suspended=months_suspended,
-            had_sanction=score.had_administrative_sanction,
-        )
-        cleaned = rules.clean_points(scheme.criteria, points)
-    except rules.RuleError as exc:
-        raise _rule_error(exc) from exc
+        ClassificationScore.policy.require(actor, action, score)
+    except ServiceError as exc:
+        raise ServiceError(exc.code, message, kind=exc.kind) from None
+
+
+def _compute(score: ClassificationScore, points: dict[str, Any], months_suspended: int) -> None:
+    """Total and grade of ``points``; a bad point raises ``rules.RuleError`` (a
+    ``ServiceError`` naming the criterion)."""
+    scheme = score.scheme
+    result = rules.classify(
+        criteria=scheme.criteria,
+        thresholds=scheme.thresholds,
+        points=points,
+        year=score.year,
+        established_on=score.organisation.established_on,
+        months_suspended=months_suspended,
+        had_sanction=score.had_administrative_sanction,
+    )
+    cleaned = rules.clean_points(scheme.criteria, points)
     score.points = {**cleaned, MONTHS_SUSPENDED_KEY: months_suspended}
     score.total = result.total
     score.grade = result.grade
@@ -152,7 +134,7 @@ def _lock(score: ClassificationScore) -> ClassificationScore:
 
 def classification_save(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     scheme: ClassificationScheme,
     year: int,
@@ -162,11 +144,17 @@ def classification_save(
     today: dt.date | None = None,
 ) -> ClassificationScore:
     """Create or update the self-score of ``year`` on ``scheme``."""
-    _require_manager(actor, organisation)
+    ClassificationScore.policy.require_at(
+        actor,
+        "score",
+        province=organisation.province_id,
+        organisation=organisation.pk,
+        message=MAY_SCORE,
+    )
     year = validate_year(year, today=today)
     if scheme not in schemes_for(organisation):
-        raise ValidationError(
-            _("This scheme does not apply to this organisation."), code="scheme_not_applicable"
+        raise ServiceError(
+            "scheme_not_applicable", _("This scheme does not apply to this organisation.")
         )
     with transaction.atomic():
         score = (
@@ -178,14 +166,14 @@ def classification_save(
         if score is None:
             score = ClassificationScore(organisation=organisation, scheme=scheme, year=year)
         elif score.status not in EDITABLE:
-            raise ValidationError(
+            raise conflict(
                 _("The score was sent to the province and can no longer be changed."),
-                code="score_locked",
+                "score_locked",
             )
         score.organisation = organisation
         score.had_administrative_sanction = bool(had_sanction)
         _compute(score, points, months_suspended)
-        score.scored_by = actor
+        score.scored_by = acting_user(actor=actor)
         score.save()
         audit.record(
             actor=actor,
@@ -198,15 +186,13 @@ def classification_save(
 
 
 def classification_submit(
-    *, actor, score: ClassificationScore, today: dt.date | None = None
+    *, actor: Actor, score: ClassificationScore, today: dt.date | None = None
 ) -> ClassificationScore:
-    _require_manager(actor, score.organisation)
+    _require("score", score, MAY_SCORE, actor=actor)
     with transaction.atomic():
         score = _lock(score)
         if score.status not in EDITABLE:
-            raise ValidationError(
-                _("The score was already sent to the province."), code="score_locked"
-            )
+            raise conflict(_("The score was already sent to the province."), "score_locked")
         before = audit.snapshot(score)
         score.status = ScoreStatus.SUBMITTED
         score.submitted_at = timezone.now()
@@ -223,7 +209,7 @@ def classification_submit(
 
 def classification_review(
     *,
-    actor,
+    actor: Actor,
     score: ClassificationScore,
     decision: str,
     comment: str = "",
@@ -233,18 +219,15 @@ def classification_review(
 
     Adjusted ``points`` recompute total and grade; adjusting or returning needs a comment.
     """
-    _require_reviewer(actor, score.organisation)
+    _require("review", score, MAY_REVIEW, actor=actor)
     if decision not in ("return", "reviewed"):
-        raise ValidationError(_("Choose a decision."), code="decision_required")
-    try:
-        comment = clean_text(comment or "", max_length=4000, multiline=True)
-    except TextError as exc:
-        raise ValidationError({"comment": ValidationError(exc.message, code=exc.code)}) from exc
+        raise ServiceError("decision_required", _("Choose a decision."))
+    comment = clean_comment(comment)
     with transaction.atomic():
         score = _lock(score)
         if score.status != ScoreStatus.SUBMITTED:
-            raise ValidationError(
-                _("Only a score sent to the province can be reviewed."), code="score_not_submitted"
+            raise conflict(
+                _("Only a score sent to the province can be reviewed."), "score_not_submitted"
             )
         before = audit.snapshot(score)
         adjusted = False
@@ -253,15 +236,11 @@ def classification_review(
             _compute(score, points, months_suspended_of(score))
             adjusted = criteria_points(score) != old
         if (adjusted or decision == "return") and not comment:
-            raise ValidationError(
-                {
-                    "comment": ValidationError(
-                        _("Explain the change: a comment is required."), code="comment_required"
-                    )
-                }
+            raise field_error(
+                "comment", "comment_required", _("Explain the change: a comment is required.")
             )
         score.status = ScoreStatus.RETURNED if decision == "return" else ScoreStatus.REVIEWED
-        score.reviewed_by = actor
+        score.reviewed_by = acting_user(actor=actor)
         score.reviewed_at = timezone.now()
         score.review_comment = comment
         score.save()
@@ -275,14 +254,12 @@ def classification_review(
     return score
 
 
-def classification_publish(*, actor, score: ClassificationScore) -> ClassificationScore:
-    _require_reviewer(actor, score.organisation)
+def classification_publish(*, actor: Actor, score: ClassificationScore) -> ClassificationScore:
+    _require("review", score, MAY_REVIEW, actor=actor)
     with transaction.atomic():
         score = _lock(score)
         if score.status != ScoreStatus.REVIEWED:
-            raise ValidationError(
-                _("Only a reviewed score can be published."), code="score_not_reviewed"
-            )
+            raise conflict(_("Only a reviewed score can be published."), "score_not_reviewed")
         before = audit.snapshot(score)
         score.status = ScoreStatus.PUBLISHED
         score.published_at = timezone.now()

@@ -12,21 +12,23 @@ import hashlib
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import IMPORTER, Actor, SystemActor
+from htxso.core.errors import ServiceError, conflict, refused
 from htxso.core.files import private_storage, unguessable_name
-from htxso.core.scoping import get_scope
+from htxso.geo.models import Province
 
 from ..importing import engine, reading, report, undo
 from ..importing import header as H
 from ..importing.fields import fields_for
-from ..models import ImportJob, ImportKind, ImportMapping, ImportStatus
+from ..models import ImportJob, ImportKind, ImportMapping, ImportStatus, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -62,39 +64,60 @@ MAPPABLE = (
 ORGANISATION_KINDS = frozenset({ImportKind.MEMBERS, ImportKind.WORKERS, ImportKind.ANNUAL_FIGURES})
 
 
-def can_import(user, *, kind: str, province=None, organisation=None) -> bool:
-    scope = get_scope(user)
+def can_import(
+    user: object,
+    *,
+    kind: str,
+    province: Province | None = None,
+    organisation: Organisation | None = None,
+) -> bool:
+    """Whether ``user`` may upload a file of ``kind`` for the province or organisation:
+    ``ImportJob.policy``'s ``change`` for the job to be created (the VCA, the province's
+    officer, the organisation's manager for its members, workers and annual figures)."""
     if organisation is not None:
-        return kind in ORGANISATION_KINDS and (
-            scope.national_edit
-            or organisation.province_id in scope.edit_provinces
-            or organisation.pk in scope.edit_organisations
+        return kind in ORGANISATION_KINDS and ImportJob.policy.allows_at(
+            user,
+            "change",
+            province=organisation.province_id,
+            organisation=organisation.pk,
         )
     if province is None:
         return False
-    return scope.national_edit or province.pk in scope.edit_provinces
+    return ImportJob.policy.allows_at(user, "change", province=province.pk)
+
+
+def _user(*, actor: Actor) -> Any:
+    """The user to store as ``created_by`` (a system actor is nobody)."""
+    return None if isinstance(actor, SystemActor) else actor
 
 
 def _path(job: ImportJob) -> Path:
     return Path(job.file.path)
 
 
-def import_upload(*, actor, upload, kind: str, province=None, organisation=None) -> ImportJob:
+def import_upload(
+    *,
+    actor: Actor,
+    upload: Any,
+    kind: str,
+    province: Province | None = None,
+    organisation: Organisation | None = None,
+) -> ImportJob:
     """Check the file (size, what it really is), store it, find its header and suggest
     the mapping (a saved mapping for the same headers wins)."""
     if kind not in ImportKind.values:
-        raise ValidationError(_("Choose what the file contains."), code="kind")
+        raise ServiceError("kind", _("Choose what the file contains."))
     if organisation is not None:
         province = organisation.province
     if not can_import(actor, kind=kind, province=province, organisation=organisation):
-        raise PermissionDenied
+        raise refused(_("Your role may not do this."))
     try:
         reading.check_size(upload.size)
         head = upload.read(reading.CSV_SAMPLE_BYTES)
         upload.seek(0)
         reading.sniff_format(head, upload.name)
     except reading.FileRejected as exc:
-        raise ValidationError(str(exc), code=exc.code) from None
+        raise ServiceError(exc.code, str(exc)) from None
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -107,7 +130,7 @@ def import_upload(*, actor, upload, kind: str, province=None, organisation=None)
             original_name=Path(upload.name).name[:255],
             file_sha256=digest.hexdigest(),
             file_size=upload.size,
-            created_by=actor,
+            created_by=_user(actor=actor),
         )
         job.file.save(f"{digest.hexdigest()[:16]}{_suffix(head)}", upload, save=False)
         try:
@@ -122,7 +145,7 @@ def import_upload(*, actor, upload, kind: str, province=None, organisation=None)
             except Exception:
                 logger.exception("Could not delete the refused upload %s", job.file.name)
             if isinstance(exc, reading.FileRejected):
-                raise ValidationError(str(exc), code=exc.code) from None
+                raise ServiceError(exc.code, str(exc)) from None
             raise
     return job
 
@@ -176,59 +199,59 @@ def _read_structure(job: ImportJob, *, sheet: str) -> None:
     }
 
 
-def import_choose_sheet(*, actor, job: ImportJob, sheet: str) -> ImportJob:
+def import_choose_sheet(*, actor: Actor, job: ImportJob, sheet: str) -> ImportJob:
+    ImportJob.policy.require(actor, "change", job)
     _require_status(job, *MAPPABLE)
     names = [s["name"] for s in job.report.get("sheets", [])]
     if sheet not in names:
-        raise ValidationError(_("Choose one of the sheets of the file."), code="sheet")
+        raise ServiceError("sheet", _("Choose one of the sheets of the file."))
     try:
         _read_structure(job, sheet=sheet)
     except reading.FileRejected as exc:
-        raise ValidationError(str(exc), code=exc.code) from None
+        raise ServiceError(exc.code, str(exc)) from None
     job.save()
     return job
 
 
 def _require_status(job: ImportJob, *allowed: str) -> None:
     if job.status not in allowed:
-        raise ValidationError(
+        raise conflict(
             _("This import is %(status)s: that step is no longer possible."),
-            code="status",
-            params={"status": job.get_status_display()},
+            "status",
+            {"status": job.get_status_display()},
         )
 
 
-def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
+def import_set_mapping(*, actor: Actor, job: ImportJob, mapping: dict[str, int]) -> ImportJob:
     """Save the mapping (for next time too) and check every row."""
+    ImportJob.policy.require(actor, "change", job)
     _require_status(job, *MAPPABLE)
     headers = job.report.get("headers", [])
     specs = {f.key: f for f in fields_for(job.kind, headers)}
     clean: dict[str, int] = {}
     for key, col in mapping.items():
         if key not in specs or not 0 <= int(col) < len(headers):
-            raise ValidationError(_("The mapping names an unknown column."), code="mapping")
+            raise ServiceError("mapping", _("The mapping names an unknown column."))
         clean[key] = int(col)
     used = list(clean.values())
     if len(used) != len(set(used)):
-        raise ValidationError(
-            _("Each column can be used for one field only."), code="mapping_duplicate"
-        )
+        raise ServiceError("mapping_duplicate", _("Each column can be used for one field only."))
     required = [f for f in specs.values() if f.required]
     if job.kind in ORGANISATION_KINDS and job.organisation_id is None:
         required.append(specs["org_tax_code"])
     missing = [str(f.label) for f in required if f.key not in clean]
     if missing:
-        raise ValidationError(
+        raise ServiceError(
+            "mapping_required",
             _("Choose the column for: %(fields)s."),
-            code="mapping_required",
-            params={"fields": ", ".join(missing)},
+            {"fields": ", ".join(missing)},
         )
     with transaction.atomic():
         ImportMapping.objects.update_or_create(
             province=job.province,
             kind=job.kind,
             header_signature=job.report.get("signature", H.header_signature(headers)),
-            defaults={"headers": headers, "mapping": clean, "created_by": actor},
+            defaults={"headers": headers, "mapping": clean, "created_by": _user(actor=actor)},
         )
         job.mapping = clean
         job.status = ImportStatus.VALIDATING
@@ -245,22 +268,23 @@ def import_set_mapping(*, actor, job: ImportJob, mapping: dict[str, int]) -> Imp
     return job
 
 
-def import_start(*, actor, job: ImportJob, mode: str) -> ImportJob:
+def import_start(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
     """Import a checked job — or start again one that failed, stopped or was cancelled
     after its rows were checked (:func:`can_restart`)."""
+    ImportJob.policy.require(actor, "change", job)
     _require_status(job, ImportStatus.PREVIEW, ImportStatus.FAILED, ImportStatus.CANCELLED)
     if job.status != ImportStatus.PREVIEW and not can_restart(job):
         _require_status(job, ImportStatus.PREVIEW)
     if mode not in ImportJob.Mode.values:
-        raise ValidationError(_("Choose how to import."), code="mode")
+        raise ServiceError("mode", _("Choose how to import."))
     if mode == ImportJob.Mode.ALL_OR_NOTHING and job.error_rows:
-        raise ValidationError(
+        raise ServiceError(
+            "has_errors",
             _(
                 "%(count)s rows have errors: correct the file, or choose to import the"
                 " valid rows only."
             ),
-            code="has_errors",
-            params={"count": job.error_rows},
+            {"count": job.error_rows},
         )
     with transaction.atomic():
         # conditional: a second click (or a second tab) does not start it twice
@@ -293,12 +317,11 @@ def can_restart(job: ImportJob) -> bool:
     )
 
 
-def import_cancel(*, actor, job: ImportJob) -> ImportJob:
+def import_cancel(*, actor: Actor, job: ImportJob) -> ImportJob:
     """Ask the worker to stop a job being checked or imported: it stops after the batch
     it is writing, takes back everything already written, and marks the job cancelled.
     A job nobody is working on (still queued, or its worker gone) is ended here."""
-    if not can_import(actor, kind=job.kind, province=job.province, organisation=job.organisation):
-        raise PermissionDenied
+    ImportJob.policy.require(actor, "change", job)
     job.refresh_from_db()
     with transaction.atomic():
         asked = ImportJob.objects.filter(
@@ -307,7 +330,7 @@ def import_cancel(*, actor, job: ImportJob) -> ImportJob:
         if not asked:
             job.refresh_from_db()
             _require_status(job, *ACTIVE)
-            raise ValidationError(_("This import is already being cancelled."), code="cancelling")
+            raise conflict(_("This import is already being cancelled."), "cancelling")
         audit.record(
             actor=actor,
             action="registry.import.cancel",
@@ -354,7 +377,7 @@ def _context(job: ImportJob) -> engine.Context:
         kind=job.kind,
         mapping={k: int(v) for k, v in job.mapping.items()},
         headers=job.report.get("headers", []),
-        actor=job.created_by,
+        actor=job.created_by or IMPORTER,
         province=job.province,
         organisation=job.organisation,
         mode=job.mode,
@@ -515,7 +538,7 @@ def _save_outcome(job: ImportJob, summary, ctx, step: str, expected: str) -> boo
         job.save()
         ctx.journal.discard()
         audit.record(
-            actor=job.created_by,
+            actor=job.created_by or IMPORTER,
             action="registry.import.run",
             instance=job,
             after={**counts, "mode": job.mode, "file_sha256": job.file_sha256},
@@ -635,7 +658,7 @@ def import_recover_stale(*, job_ids=None, exclude=None, undo_now: bool = True) -
             if not claimed:
                 continue  # it moved on meanwhile: alive
             audit.record(
-                actor=None,
+                actor=IMPORTER,
                 action="registry.import.recover",
                 instance=job,
                 before={

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, validate_cccd
+from htxso.core.errorlist import Errors, text
 from htxso.core.text import fold
 
 from ..data.ethnicities import ETHNICITIES
@@ -33,7 +34,7 @@ from ..models import (
     Worker,
     age_on,
 )
-from .organisations import Errors, amount, date_value, phone, require_edit, text
+from .organisations import amount, date_value, field_error, phone
 
 ACTION_LABELS.update(
     {
@@ -127,15 +128,10 @@ def _new_person(organisation: Organisation, values: dict) -> Person:
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:  # a concurrent registration took the number
-        raise ValidationError(
-            {
-                "citizen_id": [
-                    ValidationError(
-                        _("A person with this citizen ID number is already recorded."),
-                        code="citizen_id_duplicate",
-                    )
-                ]
-            }
+        raise field_error(
+            "citizen_id",
+            _("A person with this citizen ID number is already recorded."),
+            "citizen_id_duplicate",
         ) from exc
     return person
 
@@ -146,7 +142,7 @@ def _refuse_if_already_active(active, existing, values, message, code: str) -> N
     if (existing and active.filter(person=existing).exists()) or (
         not existing and not values["citizen_id"] and _same_person_active(active, values)
     ):
-        raise ValidationError({"__all__": [ValidationError(message, code=code)]})
+        raise field_error("__all__", message, code)
 
 
 def _same_person_active(qs, values: dict) -> bool:
@@ -158,7 +154,7 @@ def _same_person_active(qs, values: dict) -> bool:
 
 def member_register(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     person: PersonData,
     kind: str,
@@ -168,7 +164,7 @@ def member_register(
     certificate_date: dt.date | None = None,
 ) -> Membership:
     """Register a member: a new or existing person, the kind, join date and capital."""
-    require_edit(actor, organisation)
+    Organisation.policy.require(actor, "change", organisation)
     errors = Errors()
     if organisation.kind == OrganisationKind.UNION:
         errors.add(
@@ -236,15 +232,10 @@ def member_register(
             with transaction.atomic():
                 membership.save()
         except IntegrityError as exc:
-            raise ValidationError(
-                {
-                    "__all__": [
-                        ValidationError(
-                            _("This person is already an active member of the organisation."),
-                            code="member_already_registered",
-                        )
-                    ]
-                }
+            raise field_error(
+                "__all__",
+                _("This person is already an active member of the organisation."),
+                "member_already_registered",
             ) from exc
         audit.record(
             actor=actor,
@@ -255,8 +246,8 @@ def member_register(
     return membership
 
 
-def member_leave(*, actor, membership: Membership, left_on: dt.date | None) -> Membership:
-    require_edit(actor, membership.organisation)
+def member_leave(*, actor: Actor, membership: Membership, left_on: dt.date | None) -> Membership:
+    Membership.policy.require(actor, "change", membership)
     errors = Errors()
     left = date_value(errors, "left_on", left_on, required=True)
     if membership.left_on is not None:
@@ -267,13 +258,7 @@ def member_leave(*, actor, membership: Membership, left_on: dt.date | None) -> M
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         if locked.left_on is not None:
-            raise ValidationError(
-                {
-                    "left_on": [
-                        ValidationError(_("This member has already left."), code="already_left")
-                    ]
-                }
-            )
+            raise field_error("left_on", _("This member has already left."), "already_left")
         before = audit.snapshot(locked)
         locked.left_on = left
         locked.save(update_fields=["left_on", "updated_at"])
@@ -289,7 +274,7 @@ def member_leave(*, actor, membership: Membership, left_on: dt.date | None) -> M
 
 def worker_add(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     person: PersonData,
     started_on: dt.date | None,
@@ -297,7 +282,7 @@ def worker_add(
     is_manager: bool = False,
     monthly_income: int | None = None,
 ) -> Worker:
-    require_edit(actor, organisation)
+    Organisation.policy.require(actor, "change", organisation)
     errors = Errors()
     started = date_value(errors, "started_on", started_on, required=True)
     position = text(errors, "position", position, max_length=100)
@@ -329,15 +314,10 @@ def worker_add(
             with transaction.atomic():
                 worker.save()
         except IntegrityError as exc:
-            raise ValidationError(
-                {
-                    "__all__": [
-                        ValidationError(
-                            _("This person already works for the organisation."),
-                            code="worker_already_registered",
-                        )
-                    ]
-                }
+            raise field_error(
+                "__all__",
+                _("This person already works for the organisation."),
+                "worker_already_registered",
             ) from exc
         audit.record(
             actor=actor, action="worker.add", instance=worker, after=audit.snapshot(worker)
@@ -345,8 +325,8 @@ def worker_add(
     return worker
 
 
-def worker_end(*, actor, worker: Worker, ended_on: dt.date | None) -> Worker:
-    require_edit(actor, worker.organisation)
+def worker_end(*, actor: Actor, worker: Worker, ended_on: dt.date | None) -> Worker:
+    Worker.policy.require(actor, "change", worker)
     errors = Errors()
     ended = date_value(errors, "ended_on", ended_on, required=True)
     if worker.ended_on is not None:

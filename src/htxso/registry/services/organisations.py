@@ -1,8 +1,13 @@
 """Writes to an organisation's own record (details, contacts, capital).
 
 Services validate everything themselves (views, API, imports and demo data all call
-them), raise ``ValidationError`` with a field → errors dict and stable codes, run in one
-transaction and write one audit row per action.
+them), raise ``ServiceError`` (a ``ValidationError``) with a field → errors dict and
+stable codes, run in one transaction and write one audit row per action.  Who may do
+what is the models' policy (``Organisation.policy``); every service takes the ``actor``
+(a user, or a named system actor for imports and demo data).
+
+``Errors`` and ``text`` moved to ``htxso.core.errorlist``; they are still importable
+from here for the modules that have not switched yet.
 """
 
 from __future__ import annotations
@@ -10,19 +15,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, validate_tax_code, validate_vn_phone
-from htxso.core.text import TextError, clean_text
+from htxso.core.errorlist import Errors, text
+from htxso.core.errors import ServiceError
 from htxso.geo.models import Province, Ward
 
 from ..models import Organisation, OrganisationKind, OrganisationStatus, Sector
+
+__all__ = [
+    "Errors",  # compatibility: now htxso.core.errorlist.Errors
+    "amount",
+    "date_value",
+    "field_error",
+    "organisation_create",
+    "organisation_update",
+    "phone",
+    "text",  # compatibility: now htxso.core.errorlist.text
+]
 
 ACTION_LABELS.update(
     {
@@ -40,38 +58,8 @@ MIN_DATE = dt.date(1900, 1, 1)
 # ------------------------------------------------------------------ helpers
 
 
-class Errors:
-    """Collects field errors; ``raise_if_any`` raises one ValidationError for all."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, message, code: str, params: dict | None = None) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message, code=code, params=params))
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)
-
-    def raise_if_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
 def today() -> dt.date:
     return timezone.localdate()
-
-
-def text(errors: Errors, field: str, value, *, max_length: int, required=False, multiline=False):
-    try:
-        result = clean_text(
-            value if value is not None else "", max_length=max_length, multiline=multiline
-        )
-    except TextError as exc:
-        errors.add(field, exc.message, exc.code, exc.params)
-        return ""
-    if required and not result:
-        errors.add(field, _("This field is required."), "required")
-    return result
 
 
 def date_value(
@@ -118,13 +106,19 @@ def phone(errors: Errors, field: str, value) -> str:
         return ""
 
 
-def require_edit(actor, organisation: Organisation) -> None:
-    """Refuse an actor who may not change the organisation (``actor=None`` is the
-    system: imports, demo data)."""
-    if actor is None:
-        return
-    if not Organisation.objects.editable_by(actor).filter(pk=organisation.pk).exists():
-        raise PermissionDenied
+def field_error(
+    field: str, message: Any, code: str, params: dict[str, Any] | None = None
+) -> ServiceError:
+    """A refusal of one field's value (kind INVALID), shown next to the field."""
+    return ServiceError(
+        code, message, params, fields={field: [ServiceError(code, message, params)]}
+    )
+
+
+def _tax_code_duplicate() -> ServiceError:
+    return field_error(
+        "tax_code", _("Another organisation already has this tax code."), "tax_code_duplicate"
+    )
 
 
 # ------------------------------------------------------------------ services
@@ -233,11 +227,17 @@ def _tax_code_taken(tax_code: str | None, exclude_pk: int | None) -> bool:
     return Organisation.objects.filter(tax_code=tax_code).exclude(pk=exclude_pk).exists()
 
 
-def organisation_update(*, actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
-    """Change an organisation's details; only the keys present in ``data`` change."""
-    require_edit(actor, organisation)
+def organisation_update(
+    *, actor: Actor, organisation: Organisation, data: dict[str, Any]
+) -> Organisation:
+    """Change an organisation's details; only the keys present in ``data`` change.
+    Changing the tax code (the organisation's identity) is the province's or the VCA's
+    (``change_tax_code``), not the manager's."""
+    Organisation.policy.require(actor, "change", organisation)
     errors = Errors()
     values = _clean(data, organisation.province_id, organisation.kind, errors)
+    if "tax_code" in values and values["tax_code"] != organisation.tax_code:
+        Organisation.policy.require(actor, "change_tax_code", organisation)
     if _tax_code_taken(values.get("tax_code"), organisation.pk):
         errors.add(
             "tax_code", _("Another organisation already has this tax code."), "tax_code_duplicate"
@@ -255,16 +255,7 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
             with transaction.atomic():
                 locked.save(update_fields=[*changed, "updated_at"])
         except IntegrityError as exc:
-            raise ValidationError(
-                {
-                    "tax_code": [
-                        ValidationError(
-                            _("Another organisation already has this tax code."),
-                            code="tax_code_duplicate",
-                        )
-                    ]
-                }
-            ) from exc
+            raise _tax_code_duplicate() from exc
         audit.record(
             actor=actor,
             action="organisation.update",
@@ -276,7 +267,7 @@ def organisation_update(*, actor, organisation: Organisation, data: dict[str, An
 
 
 def organisation_create(
-    *, actor, kind: str, province: Province | str, data: dict[str, Any]
+    *, actor: Actor, kind: str, province: Province | str, data: dict[str, Any]
 ) -> Organisation:
     """Register a new organisation in a province (VCA or the province's officer)."""
     errors = Errors()
@@ -292,28 +283,14 @@ def organisation_create(
             "tax_code", _("Another organisation already has this tax code."), "tax_code_duplicate"
         )
     errors.raise_if_any()
-    if actor is not None:
-        from htxso.core.scoping import get_scope
-
-        scope = get_scope(actor)
-        if not (scope.national_edit or province_code in scope.edit_provinces):
-            raise PermissionDenied
+    Organisation.policy.require_at(actor, "create", province=province_code)
     with transaction.atomic():
         org = Organisation(kind=kind, province_id=province_code, **values)
         try:
             with transaction.atomic():
                 org.save()
         except IntegrityError as exc:
-            raise ValidationError(
-                {
-                    "tax_code": [
-                        ValidationError(
-                            _("Another organisation already has this tax code."),
-                            code="tax_code_duplicate",
-                        )
-                    ]
-                }
-            ) from exc
+            raise _tax_code_duplicate() from exc
         audit.record(
             actor=actor, action="organisation.create", instance=org, after=audit.snapshot(org)
         )

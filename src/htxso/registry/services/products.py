@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.codes import CodeError, validate_tax_code
+from htxso.core.errorlist import Errors, text
+from htxso.core.errors import refused
 
 from ..models import OcopProduct, Organisation, OrganisationKind, UnionMembership, ValueChainLink
-from .organisations import Errors, date_value, require_edit, text
+from .organisations import date_value, field_error
 
 ACTION_LABELS.update(
     {
@@ -68,8 +70,8 @@ def _ocop_values(errors: Errors, data: dict) -> dict:
     return values
 
 
-def ocop_product_add(*, actor, organisation: Organisation, data: dict) -> OcopProduct:
-    require_edit(actor, organisation)
+def ocop_product_add(*, actor: Actor, organisation: Organisation, data: dict) -> OcopProduct:
+    Organisation.policy.require(actor, "change", organisation)
     errors = Errors()
     values = _ocop_values(errors, data)
     errors.raise_if_any()
@@ -81,8 +83,8 @@ def ocop_product_add(*, actor, organisation: Organisation, data: dict) -> OcopPr
     return product
 
 
-def ocop_product_update(*, actor, product: OcopProduct, data: dict) -> OcopProduct:
-    require_edit(actor, product.organisation)
+def ocop_product_update(*, actor: Actor, product: OcopProduct, data: dict) -> OcopProduct:
+    OcopProduct.policy.require(actor, "change", product)
     errors = Errors()
     values = _ocop_values(errors, data)
     errors.raise_if_any()
@@ -102,8 +104,8 @@ def ocop_product_update(*, actor, product: OcopProduct, data: dict) -> OcopProdu
     return locked
 
 
-def value_chain_link_add(*, actor, organisation: Organisation, data: dict) -> ValueChainLink:
-    require_edit(actor, organisation)
+def value_chain_link_add(*, actor: Actor, organisation: Organisation, data: dict) -> ValueChainLink:
+    Organisation.policy.require(actor, "change", organisation)
     errors = Errors()
     values = {
         "product": text(errors, "product", data.get("product"), max_length=150, required=True),
@@ -138,9 +140,9 @@ def value_chain_link_add(*, actor, organisation: Organisation, data: dict) -> Va
 
 
 def value_chain_link_end(
-    *, actor, link: ValueChainLink, ended_on: dt.date | None
+    *, actor: Actor, link: ValueChainLink, ended_on: dt.date | None
 ) -> ValueChainLink:
-    require_edit(actor, link.organisation)
+    ValueChainLink.policy.require(actor, "change", link)
     errors = Errors()
     ended = date_value(errors, "ended_on", ended_on, required=True)
     if link.ended_on is not None:
@@ -163,19 +165,19 @@ def value_chain_link_end(
     return locked
 
 
-def _may_edit_either(actor, union: Organisation, member: Organisation) -> None:
-    if actor is None:
-        return
-    editable = Organisation.objects.editable_by(actor).filter(pk__in=[union.pk, member.pk])
-    if not editable.exists():
-        raise PermissionDenied
+def _require_either_side(*, actor: Actor, union: Organisation, member: Organisation) -> None:
+    """A union membership is recorded by whoever may change the union or the member
+    (``UnionMembership.policy``'s rule for a row that does not exist yet)."""
+    sides = Organisation.policy.queryset(actor, "change").filter(pk__in=[union.pk, member.pk])
+    if not sides.exists():
+        raise refused(_("Your role may not do this."))
 
 
 def union_membership_add(
-    *, actor, union: Organisation, member: Organisation, joined_on: dt.date | None = None
+    *, actor: Actor, union: Organisation, member: Organisation, joined_on: dt.date | None = None
 ) -> UnionMembership:
     """Record that a cooperative belongs to a union (the actor edits either side)."""
-    _may_edit_either(actor, union, member)
+    _require_either_side(actor=actor, union=union, member=member)
     errors = Errors()
     if union.kind != OrganisationKind.UNION:
         errors.add(
@@ -189,15 +191,10 @@ def union_membership_add(
         errors.add("member", _("A union cannot be its own member."), "union_self")
     joined = date_value(errors, "joined_on", joined_on)
     errors.raise_if_any()
-    duplicate = ValidationError(
-        {
-            "member": [
-                ValidationError(
-                    _("This cooperative is already recorded in the union."),
-                    code="union_member_duplicate",
-                )
-            ]
-        }
+    duplicate = field_error(
+        "member",
+        _("This cooperative is already recorded in the union."),
+        "union_member_duplicate",
     )
     with transaction.atomic():
         if UnionMembership.objects.filter(union=union, member=member).exists():
@@ -215,9 +212,9 @@ def union_membership_add(
 
 
 def union_membership_end(
-    *, actor, membership: UnionMembership, left_on: dt.date | None
+    *, actor: Actor, membership: UnionMembership, left_on: dt.date | None
 ) -> UnionMembership:
-    _may_edit_either(actor, membership.union, membership.member)
+    UnionMembership.policy.require(actor, "change", membership)
     errors = Errors()
     left = date_value(errors, "left_on", left_on, required=True)
     if membership.left_on is not None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
-from htxso.core.scoping import get_scope
+from htxso.core.errors import ServiceError, conflict
 from htxso.core.text import TextError, clean_text
 
 from ..models import (
@@ -127,33 +127,31 @@ def report_prefill(*, organisation: Organisation, year: int) -> dict[str, Any]:
 # --------------------------------------------------------------------- validation
 
 
+def field_error(field: str, code: str, message: Any) -> ServiceError:
+    """A refusal of one input (``kind`` INVALID), shown on ``field``."""
+    return ServiceError(code, message, fields={field: [ServiceError(code, message)]})
+
+
 def validate_year(year: int, *, today: dt.date | None = None) -> int:
     today = today or today_local()
     try:
         year = int(year)
     except (TypeError, ValueError) as exc:
-        raise ValidationError(
-            {"year": ValidationError(_("Enter the year as four digits."), code="year_invalid")}
-        ) from exc
+        raise field_error("year", "year_invalid", _("Enter the year as four digits.")) from exc
     if year > today.year:
-        raise ValidationError(
-            {
-                "year": ValidationError(
-                    _("The year %(year)s has not started yet.") % {"year": year},
-                    code="year_in_future",
-                )
-            }
+        raise field_error(
+            "year",
+            "year_in_future",
+            _("The year %(year)s has not started yet.") % {"year": year},
         )
     if year < 1990:
-        raise ValidationError(
-            {"year": ValidationError(_("Reports start from 1990."), code="year_too_old")}
-        )
+        raise field_error("year", "year_too_old", _("Reports start from 1990."))
     return year
 
 
 def clean_figures(data: dict[str, Any]) -> dict[str, Any]:
-    """Check the figures of a report; raise ValidationError with one message per field."""
-    errors: dict[str, ValidationError] = {}
+    """Check the figures of a report; raise ServiceError with one message per field."""
+    errors: dict[str, ServiceError] = {}
     cleaned: dict[str, Any] = {}
     for name in (*INTEGER_FIELDS, *MONEY_FIELDS):
         value = data.get(name)
@@ -161,10 +159,10 @@ def clean_figures(data: dict[str, Any]) -> dict[str, Any]:
             cleaned[name] = None
             continue
         if isinstance(value, bool) or not isinstance(value, int):
-            errors[name] = ValidationError(_("Enter a whole number."), code="not_integer")
+            errors[name] = ServiceError("not_integer", _("Enter a whole number."))
             continue
         if value < 0 and name != "profit":
-            errors[name] = ValidationError(_("This cannot be negative."), code="negative")
+            errors[name] = ServiceError("negative", _("This cannot be negative."))
             continue
         limit = (
             MAX_PEOPLE
@@ -174,10 +172,10 @@ def clean_figures(data: dict[str, Any]) -> dict[str, Any]:
             else MAX_MONEY
         )
         if abs(value) > limit:
-            errors[name] = ValidationError(
+            errors[name] = ServiceError(
+                "absurd",
                 _("This figure is implausibly large (above %(limit)s); check the zeros.")
                 % {"limit": f"{limit:,}".replace(",", ".")},
-                code="absurd",
             )
             continue
         cleaned[name] = value
@@ -187,58 +185,49 @@ def clean_figures(data: dict[str, Any]) -> dict[str, Any]:
     try:
         cleaned["notes"] = clean_text(data.get("notes") or "", max_length=4000, multiline=True)
     except TextError as exc:
-        errors["notes"] = ValidationError(exc.message, code=exc.code)
+        errors["notes"] = ServiceError(exc.code, exc.message, exc.params)
     total, youth, female = (
         cleaned.get("workers_total"),
         cleaned.get("workers_youth"),
         cleaned.get("workers_female"),
     )
     if total is not None and youth is not None and youth > total:
-        errors["workers_youth"] = ValidationError(
+        errors["workers_youth"] = ServiceError(
+            "youth_above_workers",
             _("Workers under 35 cannot be more than all workers (%(total)s).") % {"total": total},
-            code="youth_above_workers",
         )
     if total is not None and female is not None and female > total:
-        errors["workers_female"] = ValidationError(
+        errors["workers_female"] = ServiceError(
+            "female_above_workers",
             _("Female workers cannot be more than all workers (%(total)s).") % {"total": total},
-            code="female_above_workers",
         )
     revenue, from_members = cleaned.get("revenue"), cleaned.get("revenue_from_members")
     if revenue is not None and from_members is not None and from_members > revenue:
-        errors["revenue_from_members"] = ValidationError(
+        errors["revenue_from_members"] = ServiceError(
+            "member_revenue_above_revenue",
             _("Revenue from members cannot be more than the whole revenue."),
-            code="member_revenue_above_revenue",
         )
     if errors:
-        raise ValidationError(errors)
+        first = next(iter(errors.values()))
+        raise ServiceError(
+            "figures_invalid",
+            first.message,
+            first.params,
+            fields={k: [v] for k, v in errors.items()},
+        )
     return cleaned
 
 
 # ------------------------------------------------------------------ permissions
 
 
-def _require_manager(actor, organisation: Organisation) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or organisation.pk in scope.edit_organisations):
-        raise PermissionDenied(_("Only the organisation's managers may change its report."))
-
-
-def _require_reviewer(actor, organisation: Organisation) -> None:
-    scope = get_scope(actor)
-    if not (scope.national_edit or organisation.province_id in scope.edit_provinces):
-        raise PermissionDenied(_("Only the officers of the province may review this report."))
-
-
-def can_edit(user, report: AnnualReport | None, organisation: Organisation) -> bool:
-    scope = get_scope(user)
-    allowed = scope.national_edit or organisation.pk in scope.edit_organisations
-    return allowed and (report is None or report.status in EDITABLE)
-
-
-def can_review(user, report: AnnualReport) -> bool:
-    scope = get_scope(user)
-    allowed = scope.national_edit or report.organisation.province_id in scope.edit_provinces
-    return allowed and report.status == ReportStatus.SUBMITTED
+def _require(action: str, report: AnnualReport, message: Any, *, actor: Actor) -> None:
+    """``AnnualReport.policy`` refuses ``actor`` (``not_found`` or ``forbidden``),
+    saying ``message``."""
+    try:
+        AnnualReport.policy.require(actor, action, report)
+    except ServiceError as exc:
+        raise ServiceError(exc.code, message, kind=exc.kind) from None
 
 
 def locked_reason(report: AnnualReport) -> str:
@@ -252,9 +241,20 @@ def locked_reason(report: AnnualReport) -> str:
     return ""
 
 
-def _event(report, actor, from_status, to_status, comment=""):
+def acting_user(*, actor: Actor) -> Any:
+    """The user to name on a row (``submitted_by``, an event): none for the system."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def _event(
+    report: AnnualReport, from_status: str, to_status: str, comment: str = "", *, actor: Actor
+) -> None:
     AnnualReportEvent.objects.create(
-        report=report, actor=actor, from_status=from_status, to_status=to_status, comment=comment
+        report=report,
+        actor=acting_user(actor=actor),
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
     )
     # dashboards count submitted and accepted reports: drop cached figures on commit
     from htxso.registry import stats
@@ -269,16 +269,26 @@ def _lock(report: AnnualReport) -> AnnualReport:
 # ------------------------------------------------------------------------ writing
 
 
+MAY_FILE = gettext_lazy("Only the organisation's managers may change its report.")
+MAY_REVIEW = gettext_lazy("Only the officers of the province may review this report.")
+
+
 def annual_report_save(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     year: int,
     data: dict[str, Any],
     today: dt.date | None = None,
 ) -> AnnualReport:
     """Create or update the draft of ``year``; refused once submitted or accepted."""
-    _require_manager(actor, organisation)
+    AnnualReport.policy.require_at(
+        actor,
+        "file",
+        province=organisation.province_id,
+        organisation=organisation.pk,
+        message=MAY_FILE,
+    )
     year = validate_year(year, today=today)
     figures = clean_figures(data)
     with transaction.atomic():
@@ -291,18 +301,18 @@ def annual_report_save(
         if report is None:
             report = AnnualReport(organisation=organisation, year=year)
         elif report.status not in EDITABLE:
-            raise ValidationError(locked_reason(report), code="report_locked")
+            raise conflict(locked_reason(report), "report_locked")
         for name, value in figures.items():
             setattr(report, name, value)
         try:
             with transaction.atomic():
                 report.save()
         except IntegrityError as exc:
-            raise ValidationError(
-                _("The figures break a rule of the register; check them."), code="integrity"
+            raise ServiceError(
+                "integrity", _("The figures break a rule of the register; check them.")
             ) from exc
         if before is None:
-            _event(report, actor, "", ReportStatus.DRAFT)
+            _event(report, "", ReportStatus.DRAFT, actor=actor)
         audit.record(
             actor=actor,
             action="annual_report.save",
@@ -314,19 +324,19 @@ def annual_report_save(
 
 
 def annual_report_submit(
-    *, actor, report: AnnualReport, today: dt.date | None = None
+    *, actor: Actor, report: AnnualReport, today: dt.date | None = None
 ) -> AnnualReport:
     """Send the report to the province.  After 15 December it is accepted but late."""
-    _require_manager(actor, report.organisation)
+    _require("file", report, MAY_FILE, actor=actor)
     with transaction.atomic():
         report = _lock(report)
         if report.status not in EDITABLE:
-            raise ValidationError(locked_reason(report), code="report_locked")
+            raise conflict(locked_reason(report), "report_locked")
         clean_figures({name: getattr(report, name) for name in FIELDS})
         if report.workers_total is None or report.members_official is None:
-            raise ValidationError(
+            raise ServiceError(
+                "report_incomplete",
                 _("Enter at least the members and the workers before submitting."),
-                code="report_incomplete",
             )
         before = audit.snapshot(report)
         from_status = report.status
@@ -334,17 +344,17 @@ def annual_report_submit(
         report.status = ReportStatus.SUBMITTED
         if report.submitted_at is None:
             report.submitted_at = now
-        report.submitted_by = actor
+        report.submitted_by = acting_user(actor=actor)
         report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
         late = is_late(report)
         _event(
             report,
-            actor,
             from_status,
             ReportStatus.SUBMITTED,
             _("Submitted after the deadline.")
             if late and from_status == ReportStatus.DRAFT
             else "",
+            actor=actor,
         )
         after = audit.snapshot(report)
         after["late"] = late
@@ -354,38 +364,47 @@ def annual_report_submit(
     return report
 
 
-def _review(*, actor, report, to_status, comment, action, today=None) -> AnnualReport:
-    _require_reviewer(actor, report.organisation)
+def clean_comment(comment: str) -> str:
     try:
-        comment = clean_text(comment or "", max_length=4000, multiline=True)
+        return clean_text(comment or "", max_length=4000, multiline=True)
     except TextError as exc:
-        raise ValidationError({"comment": ValidationError(exc.message, code=exc.code)}) from exc
+        raise ServiceError(exc.code, exc.message, exc.params, fields={"comment": [exc]}) from exc
+
+
+def _review(
+    *,
+    actor: Actor,
+    report: AnnualReport,
+    to_status: str,
+    comment: str,
+    action: str,
+    today: dt.date | None = None,
+) -> AnnualReport:
+    _require("review", report, MAY_REVIEW, actor=actor)
+    comment = clean_comment(comment)
     if to_status == ReportStatus.RETURNED and not comment:
-        raise ValidationError(
-            {
-                "comment": ValidationError(
-                    _("Say what must be changed: a comment is required to return a report."),
-                    code="comment_required",
-                )
-            }
+        raise field_error(
+            "comment",
+            "comment_required",
+            _("Say what must be changed: a comment is required to return a report."),
         )
     with transaction.atomic():
         report = _lock(report)
         if report.status != ReportStatus.SUBMITTED:
-            raise ValidationError(
+            raise conflict(
                 _("Only a submitted report can be reviewed; this one is “%(status)s”.")
                 % {"status": report.get_status_display()},
-                code="report_not_submitted",
+                "report_not_submitted",
             )
         before = audit.snapshot(report)
         report.status = to_status
         report.reviewed_at = _now(today)
-        report.reviewed_by = actor
+        report.reviewed_by = acting_user(actor=actor)
         report.review_comment = comment
         report.save(
             update_fields=["status", "reviewed_at", "reviewed_by", "review_comment", "updated_at"]
         )
-        _event(report, actor, ReportStatus.SUBMITTED, to_status, comment)
+        _event(report, ReportStatus.SUBMITTED, to_status, comment, actor=actor)
         audit.record(
             actor=actor,
             action=action,
@@ -398,7 +417,7 @@ def _review(*, actor, report, to_status, comment, action, today=None) -> AnnualR
 
 
 def annual_report_accept(
-    *, actor, report: AnnualReport, comment: str = "", today: dt.date | None = None
+    *, actor: Actor, report: AnnualReport, comment: str = "", today: dt.date | None = None
 ) -> AnnualReport:
     return _review(
         actor=actor,
@@ -411,7 +430,7 @@ def annual_report_accept(
 
 
 def annual_report_return(
-    *, actor, report: AnnualReport, comment: str, today: dt.date | None = None
+    *, actor: Actor, report: AnnualReport, comment: str, today: dt.date | None = None
 ) -> AnnualReport:
     return _review(
         actor=actor,

@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.codes import CodeError, gtin_check_digit, validate_gtin
-from htxso.core.errors import CodedError
+from htxso.core.errors import ServiceError
 
 __all__ = [
     "EPCIS_CONTEXT",
@@ -41,7 +41,7 @@ _PCHAR = re.compile(r"[A-Za-z0-9\-._~!$&'()*+,;=:@]*\Z")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-class DigitalLinkError(CodedError):
+class DigitalLinkError(ServiceError):
     """A Digital Link or identifier that cannot be used; ``code`` is stable."""
 
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
@@ -40,6 +42,9 @@ class Lot(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -96,6 +101,9 @@ class LotEdge(models.Model):
 
     scope_province_path = "child__organisation__province"
     scope_organisation_path = "child__organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     parent = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="child_edges")
     child = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="parent_edges")
@@ -140,6 +148,9 @@ class Event(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, related_name="trace_events"

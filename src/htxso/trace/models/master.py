@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
 from htxso.core.codes import CodeError, gtin_check_digit, to_gtin14
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 #: EUDR deforestation cut-off date: no deforestation after this day.
@@ -49,6 +51,9 @@ class Plot(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -121,6 +126,9 @@ class Facility(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",
@@ -159,6 +167,9 @@ class TradeItem(models.Model):
 
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",

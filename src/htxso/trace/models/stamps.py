@@ -6,12 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
 
 
 class StampBatch(models.Model):
     scope_province_path = "organisation__province"
     scope_organisation_path = "organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation", on_delete=models.PROTECT, related_name="stamp_batches"
@@ -61,6 +66,9 @@ class StampBatch(models.Model):
 class Stamp(models.Model):
     scope_province_path = "batch__organisation__province"
     scope_organisation_path = "batch__organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     batch = models.ForeignKey(StampBatch, on_delete=models.PROTECT, related_name="stamps")
     serial = models.CharField(max_length=40, unique=True)
@@ -84,6 +92,9 @@ class StampScan(models.Model):
 
     scope_province_path = "stamp__batch__organisation__province"
     scope_organisation_path = "stamp__batch__organisation"
+    #: Staff of the province and the organisation's people see it; the VCA, the
+    #: province's officer and the organisation's manager change it.
+    policy = Policy(view=roles.STAFF_AND_ORGANISATIONS, change=roles.EDITORS)
 
     stamp = models.ForeignKey(Stamp, on_delete=models.CASCADE, related_name="scans")
     scanned_at = models.DateTimeField(auto_now_add=True)
@@ -117,8 +128,9 @@ class StampReport(models.Model):
 
     scope_province_path = "province"
     scope_organisation_path = "organisation"
-    # a cooperative member has no business with consumers' phone numbers
-    scope_members_see_organisation = False
+    #: Staff of the province and the organisation's manager see it; a cooperative
+    #: member has no business with consumers' phone numbers.
+    policy = Policy(view=roles.READERS, change=roles.EDITORS)
 
     organisation = models.ForeignKey(
         "registry.Organisation",

@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from htxso.core.actors import Actor
+from htxso.core.errors import Kind, ServiceError
+from htxso.registry.models import Organisation
 from htxso.trace.epcis.documents import parse_digital_link
 from htxso.trace.epcis.hashing import event_hash
 from htxso.trace.epcis.validation import validate_document
-from htxso.trace.errors import TraceError
 from htxso.trace.models import Event, Lot, TradeItem
 from htxso.trace.vocab import KIND_OF_STEP, short_step
 
@@ -66,18 +68,19 @@ def _quantities(items) -> list[tuple[tuple[str, str], Decimal | None]]:
 def _event_time(event: dict) -> dt.datetime:
     value = parse_datetime(str(event.get("eventTime", "")))
     if value is None or value.tzinfo is None:
-        raise TraceError("event_time_invalid", _("eventTime needs a date, a time and an offset."))
+        raise ServiceError("event_time_invalid", _("eventTime needs a date, a time and an offset."))
     if value > timezone.now() + dt.timedelta(minutes=10):
-        raise TraceError("event_in_future", _("The date and time are in the future."))
+        raise ServiceError("event_in_future", _("The date and time are in the future."))
     return value
 
 
-def capture_document(*, actor, organisation, doc: dict) -> CaptureResult:
+def capture_document(*, actor: Actor, organisation: Organisation, doc: dict) -> CaptureResult:
     """Validate and store the document's events; nothing is stored if one is refused.
 
     A concurrent writer that took the next ledger number makes the whole document be
     tried again (events it already stored are then found as duplicates).
     """
+    Organisation.policy.require(actor, "change", organisation)
     for attempt in range(APPEND_ATTEMPTS):
         try:
             return _capture(actor=actor, organisation=organisation, doc=doc)
@@ -87,21 +90,21 @@ def capture_document(*, actor, organisation, doc: dict) -> CaptureResult:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _capture(*, actor, organisation, doc: dict) -> CaptureResult:
+def _capture(*, actor: Actor, organisation: Organisation, doc: dict) -> CaptureResult:
     """Validate and store the document's events; nothing is stored if one is refused."""
     problems = validate_document(doc)
     if problems:
-        raise TraceError(
+        raise ServiceError(
             "epcis_invalid",
             _("The EPCIS document is not valid: %(n)s problem(s).") % {"n": len(problems)},
             details=_problems_json(problems),
         )
     events = doc["epcisBody"]["eventList"]
     if len(events) > MAX_EVENTS:
-        raise TraceError(
+        raise ServiceError(
             "too_many_events",
             _("Send at most %(n)s events per document.") % {"n": MAX_EVENTS},
-            status=413,
+            kind=Kind.TOO_LARGE,
         )
     context = doc.get("@context")
     result = CaptureResult()
@@ -124,22 +127,26 @@ def _capture(*, actor, organisation, doc: dict) -> CaptureResult:
             found = Event.objects.filter(event_id=event_id).first()
             if found is not None:
                 if found.organisation_id != organisation.pk:
-                    raise TraceError(
+                    raise ServiceError(
                         "event_id_taken",
                         _("Another organisation already recorded an event with this ID."),
                         details={"index": index, "eventID": event_id},
-                        status=409,
+                        kind=Kind.CONFLICT,
                     )
                 result.duplicates.append(found)
                 continue
-            result.captured.append(_store(actor, organisation, body, items, index))
+            result.captured.append(
+                _store(actor=actor, organisation=organisation, body=body, items=items, index=index)
+            )
     return result
 
 
-def _store(actor, organisation, body: dict, items: dict, index: int) -> Event:
+def _store(
+    *, actor: Actor, organisation: Organisation, body: dict, items: dict, index: int
+) -> Event:
     try:
         at = _event_time(body)
-    except TraceError as exc:
+    except ServiceError as exc:
         exc.details = {"index": index, "eventID": body["eventID"]}
         raise
     step = short_step(str(body.get("bizStep", "")))
@@ -159,7 +166,7 @@ def _store(actor, organisation, body: dict, items: dict, index: int) -> Event:
     objects = [(lots[k], q) for k, q in keys_obj if k in lots]
     try:
         check_order([lot for lot, _q in inputs + objects], at)
-    except TraceError as exc:
+    except ServiceError as exc:
         exc.details = {**(exc.details or {}), "index": index, "eventID": body["eventID"]}
         raise
     outputs = []

@@ -12,8 +12,10 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from htxso.core.actors import Actor
+from htxso.core.errors import ServiceError
 from htxso.core.formatting import format_quantity
-from htxso.trace.errors import TraceError
+from htxso.registry.models import Organisation
 from htxso.trace.models import Event, EventLot, Facility, Lot, LotPlot, Plot, TradeItem
 from htxso.trace.vocab import (
     MASS_TOLERANCE,
@@ -47,18 +49,17 @@ def kg_text(value) -> str:
 
 def _not_future(at: dt.datetime) -> None:
     if at > timezone.now() + dt.timedelta(minutes=10):
-        raise TraceError("event_in_future", _("The date and time are in the future."))
+        raise ServiceError("event_in_future", _("The date and time are in the future."))
 
 
 def _positive(kg, field: str = "quantity_kg") -> Decimal:
     try:
         value = Decimal(str(kg))
     except Exception as exc:
-        raise TraceError("quantity_invalid", _("Enter a quantity in kg.")) from exc
+        raise ServiceError("quantity_invalid", _("Enter a quantity in kg.")) from exc
     if not value.is_finite() or value <= 0:
-        raise TraceError(
-            "quantity_invalid", _("The quantity must be more than 0 kg."), details={"field": field}
-        )
+        message = _("The quantity must be more than 0 kg.")
+        raise ServiceError("quantity_invalid", message, fields={field: [message]})
     return value.quantize(Decimal("0.001"))
 
 
@@ -78,15 +79,15 @@ def next_lot_code(trade_item: TradeItem, kind: str, at: dt.datetime) -> str:
 
 def _lot_create(*, organisation, trade_item, kind, kg, at, code=None, plot=None, facility=None):
     if trade_item.organisation_id != organisation.pk:
-        raise TraceError("product_not_yours", _("This product belongs to another organisation."))
+        raise ServiceError("product_not_yours", _("This product belongs to another organisation."))
     code = (code or "").strip() or next_lot_code(trade_item, kind, at)
     if len(code) > 20 or not all(c.isalnum() or c in "-._" for c in code):
-        raise TraceError(
+        raise ServiceError(
             "lot_code_invalid",
             _("A lot code has at most 20 letters, digits, dashes, dots or underscores."),
         )
     if Lot.objects.filter(gtin=trade_item.gtin, code=code).exists():
-        raise TraceError(
+        raise ServiceError(
             "lot_code_taken", _("Lot %(code)s already exists for this product.") % {"code": code}
         )
     return Lot.objects.create(
@@ -104,8 +105,8 @@ def _lot_create(*, organisation, trade_item, kind, kg, at, code=None, plot=None,
 @idempotent
 def harvest_record(
     *,
-    actor,
-    organisation,
+    actor: Actor,
+    organisation: Organisation,
     event_id: str,
     plot: Plot,
     trade_item: TradeItem,
@@ -115,15 +116,16 @@ def harvest_record(
     lot_code: str | None = None,
 ) -> Event:
     """A harvest: the plot's cherries become a new lot (kg)."""
+    Organisation.policy.require(actor, "change", organisation)
     kg = _positive(quantity_kg)
     if kg > MAX_HARVEST_KG:
-        raise TraceError(
+        raise ServiceError(
             "quantity_implausible",
             _("%(kg)s kg from one plot in one harvest is not plausible.") % {"kg": kg_text(kg)},
         )
     _not_future(harvested_at)
     if plot.organisation_id != organisation.pk:
-        raise TraceError("plot_not_yours", _("This plot belongs to another organisation."))
+        raise ServiceError("plot_not_yours", _("This plot belongs to another organisation."))
     lot = _lot_create(
         organisation=organisation,
         trade_item=trade_item,
@@ -165,8 +167,8 @@ def consumed_kg(lot: Lot) -> Decimal:
 @idempotent
 def transformation_record(
     *,
-    actor,
-    organisation,
+    actor: Actor,
+    organisation: Organisation,
     event_id: str,
     kind: str,
     inputs: list[tuple[Lot, object]],
@@ -177,25 +179,26 @@ def transformation_record(
 ) -> Event:
     """Input lots become output lots.  Mass may not grow beyond a tolerance; a yield
     outside the usual range for the step is recorded with a flag."""
+    Organisation.policy.require(actor, "change", organisation)
     if kind not in TRANSFORMATIONS:
-        raise TraceError("kind_invalid", _("Unknown processing step."))
+        raise ServiceError("kind_invalid", _("Unknown processing step."))
     if not inputs:
-        raise TraceError("inputs_missing", _("Pick at least one input lot."))
+        raise ServiceError("inputs_missing", _("Pick at least one input lot."))
     if not outputs:
-        raise TraceError("outputs_missing", _("Enter at least one output."))
+        raise ServiceError("outputs_missing", _("Enter at least one output."))
     _not_future(at)
     ins = [(lot, _positive(kg)) for lot, kg in inputs]
     if len({lot.pk for lot, _kg in ins}) != len(ins):
-        raise TraceError("input_repeated", _("The same input lot is listed twice."))
+        raise ServiceError("input_repeated", _("The same input lot is listed twice."))
     for lot, kg in ins:
         if lot.organisation_id != organisation.pk:
-            raise TraceError(
+            raise ServiceError(
                 "lot_not_yours",
                 _("Lot %(lot)s belongs to another organisation.") % {"lot": lot.code},
             )
         left = lot.quantity_kg - consumed_kg(lot)
         if kg > left * Decimal(1 + MASS_TOLERANCE):
-            raise TraceError(
+            raise ServiceError(
                 "input_exceeds_lot",
                 _("Only %(left)s kg of lot %(lot)s is left; %(kg)s kg cannot be used.")
                 % {"left": kg_text(left), "lot": lot.code, "kg": kg_text(kg)},
@@ -206,7 +209,7 @@ def transformation_record(
     outs_kg = [(item, _positive(kg), code) for item, kg, code in outputs]
     total_out = sum((kg for _i, kg, _c in outs_kg), Decimal(0))
     if total_out > total_in * Decimal(1 + MASS_TOLERANCE):
-        raise TraceError(
+        raise ServiceError(
             "mass_not_conserved",
             _(
                 "The outputs (%(out)s kg) weigh more than the inputs (%(in)s kg): "
@@ -271,8 +274,8 @@ def transformation_record(
 @idempotent
 def observation_record(
     *,
-    actor,
-    organisation,
+    actor: Actor,
+    organisation: Organisation,
     event_id: str,
     kind: str,
     lots: list[Lot],
@@ -283,14 +286,15 @@ def observation_record(
     note: str = "",
 ) -> Event:
     """Storage, shipping, receiving, inspection or certification of lots."""
+    Organisation.policy.require(actor, "change", organisation)
     if kind not in OBSERVATIONS:
-        raise TraceError("kind_invalid", _("Unknown event."))
+        raise ServiceError("kind_invalid", _("Unknown event."))
     if not lots:
-        raise TraceError("lots_missing", _("Pick at least one lot."))
+        raise ServiceError("lots_missing", _("Pick at least one lot."))
     _not_future(at)
     for lot in lots:
         if lot.organisation_id != organisation.pk:
-            raise TraceError(
+            raise ServiceError(
                 "lot_not_yours",
                 _("Lot %(lot)s belongs to another organisation.") % {"lot": lot.code},
             )
@@ -303,12 +307,12 @@ def observation_record(
         )
         missing = [lot.code for lot in lots if lot.pk not in shipped]
         if missing:
-            raise TraceError(
+            raise ServiceError(
                 "received_before_shipped",
                 _("Lot %(lot)s has no shipping event before this time.") % {"lot": missing[0]},
             )
     if kind == "certification" and not certification.strip():
-        raise TraceError("certification_missing", _("Name the certificate or standard."))
+        raise ServiceError("certification_missing", _("Name the certificate or standard."))
     extra: dict = {}
     if party:
         extra[htx("party")] = party
@@ -338,20 +342,21 @@ def observation_record(
     return event
 
 
-def event_error_declare(*, actor, event: Event, reason: str) -> Event:
+def event_error_declare(*, actor: Actor, event: Event, reason: str) -> Event:
     """Declare a recorded event wrong (EPCIS 2.0 error declaration): a NEW event, a copy
     of the original with ``errorDeclaration``; the original is never edited."""
     from django.db import transaction
 
     from .recording import new_event_id
 
+    Event.policy.require(actor, "change", event)
     reason = " ".join((reason or "").split())[:300]
     if not reason:
-        raise TraceError("reason_missing", _("Say what is wrong with this event."))
+        raise ServiceError("reason_missing", _("Say what is wrong with this event."))
     if event.correction_of_id is not None:
-        raise TraceError("already_a_correction", _("This is already an error declaration."))
+        raise ServiceError("already_a_correction", _("This is already an error declaration."))
     if event.corrections.exists():
-        raise TraceError("already_declared", _("An error was already declared for this event."))
+        raise ServiceError("already_declared", _("An error was already declared for this event."))
     body = {k: v for k, v in event.body.items() if k != "errorDeclaration"}
     body["eventID"] = new_event_id()
     body["errorDeclaration"] = {

@@ -14,9 +14,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from htxso.core import audit
+from htxso.core.actors import Actor, SystemActor
+from htxso.core.errors import Kind, ServiceError
+from htxso.registry.models import Organisation
 from htxso.trace.epcis.documents import location_epc, lot_epc
 from htxso.trace.epcis.hashing import event_hash
-from htxso.trace.errors import TraceError
 from htxso.trace.models import Event, EventLot, Facility, Lot, LotEdge, LotPlot
 from htxso.trace.vocab import HTX_NS, STEPS
 
@@ -91,7 +93,7 @@ def check_order(lots: Iterable[Lot], at: dt.datetime) -> None:
     """Refuse an event dated before a lot it uses was made (shipped before harvested)."""
     for lot in lots:
         if at < lot.produced_at:
-            raise TraceError(
+            raise ServiceError(
                 "event_before_lot_created",
                 _(
                     "Lot %(lot)s was made on %(made)s; this event is dated %(at)s, before "
@@ -110,18 +112,18 @@ def existing_event(event_id: str, organisation) -> Event | None:
     """The event already recorded under ``event_id`` (idempotent retry), if any."""
     found = Event.objects.filter(event_id=event_id).first()
     if found is not None and found.organisation_id != organisation.pk:
-        raise TraceError(
+        raise ServiceError(
             "event_id_taken",
             _("Another organisation already recorded an event with this ID."),
-            status=409,
+            kind=Kind.CONFLICT,
         )
     return found
 
 
 def event_store(
     *,
-    actor,
-    organisation,
+    actor: Actor,
+    organisation: Organisation,
     kind: str,
     body: dict,
     at: dt.datetime,
@@ -164,7 +166,7 @@ def event_store(
         body=body,
         event_hash=event_hash(body),
         correction_of=correction_of,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=None if isinstance(actor, SystemActor) else actor,
     )
     links = [EventLot(event=event, lot=lot, role="input", quantity_kg=kg) for lot, kg in inputs]
     links += [EventLot(event=event, lot=lot, role="output", quantity_kg=kg) for lot, kg in outputs]

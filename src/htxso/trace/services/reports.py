@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from htxso.accounts.models import RoleAssignment
 from htxso.core import audit
+from htxso.core.actors import PUBLIC
 from htxso.core.notify import email_after_commit
+from htxso.core.roles import Role
 from htxso.trace.models import Stamp, StampReport, TradeItem
 
 MAX_TEXT = 1000
@@ -90,7 +93,7 @@ def stamp_report_create(
             network=network[:64],
         )
         audit.record(
-            actor=None,
+            actor=PUBLIC,
             action="trace.stamps.report",
             instance=report,
             after={"gtin": report.gtin, "serial": report.serial, "status": report.status},
@@ -104,16 +107,14 @@ def stamp_report_create(
 def _recipients(report: StampReport) -> dict[str, list[str]]:
     """E-mail addresses by language: the cooperative's managers and the officers of
     its province."""
-    from htxso.accounts.models import RoleAssignment
-
     rows = RoleAssignment.objects.none()
     if report.organisation_id:
         rows = RoleAssignment.objects.filter(
-            role="coop_manager", organisation_id=report.organisation_id
+            role=Role.COOP_MANAGER, organisation_id=report.organisation_id
         )
     if report.province_id:
         rows = rows | RoleAssignment.objects.filter(
-            role="province_officer", province_id=report.province_id
+            role=Role.PROVINCE_OFFICER, province_id=report.province_id
         )
     by_language: dict[str, list[str]] = {}
     for email, language in rows.filter(user__is_active=True).values_list(

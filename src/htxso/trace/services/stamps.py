@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from htxso.core import audit
-from htxso.trace.errors import TraceError
+from htxso.core.actors import Actor, SystemActor
+from htxso.core.errors import ServiceError
+from htxso.registry.models import Organisation
 from htxso.trace.models import Lot, Stamp, StampBatch, StampScan, TradeItem
 from htxso.trace.serials import new_serials, well_formed
 
@@ -35,11 +37,14 @@ def stamp_key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), b"htxso-trace-stamps", hashlib.sha256).digest()
 
 
-def stamp_batch_order(*, actor, organisation, trade_item: TradeItem, quantity: int) -> StampBatch:
+def stamp_batch_order(
+    *, actor: Actor, organisation: Organisation, trade_item: TradeItem, quantity: int
+) -> StampBatch:
+    Organisation.policy.require(actor, "change", organisation)
     if trade_item.organisation_id != organisation.pk:
-        raise TraceError("product_not_yours", _("This product belongs to another organisation."))
+        raise ServiceError("product_not_yours", _("This product belongs to another organisation."))
     if not isinstance(quantity, int) or not 1 <= quantity <= MAX_BATCH:
-        raise TraceError(
+        raise ServiceError(
             "quantity_invalid",
             _("Order between 1 and %(max)s stamps at a time.") % {"max": MAX_BATCH},
         )
@@ -49,7 +54,7 @@ def stamp_batch_order(*, actor, organisation, trade_item: TradeItem, quantity: i
             organisation=organisation,
             trade_item=trade_item,
             quantity=quantity,
-            created_by=actor if getattr(actor, "pk", None) else None,
+            created_by=None if isinstance(actor, SystemActor) else actor,
         )
         Stamp.objects.bulk_create([Stamp(batch=batch, serial=s) for s in serials], batch_size=2000)
         audit.record(
@@ -58,11 +63,12 @@ def stamp_batch_order(*, actor, organisation, trade_item: TradeItem, quantity: i
     return batch
 
 
-def stamp_batch_activate(*, actor, batch: StampBatch, lot: Lot) -> StampBatch:
+def stamp_batch_activate(*, actor: Actor, batch: StampBatch, lot: Lot) -> StampBatch:
+    StampBatch.policy.require(actor, "change", batch)
     if batch.activated_at is not None:
-        raise TraceError("already_active", _("These stamps are already activated."))
+        raise ServiceError("already_active", _("These stamps are already activated."))
     if lot.organisation_id != batch.organisation_id or lot.trade_item_id != batch.trade_item_id:
-        raise TraceError(
+        raise ServiceError(
             "lot_mismatch",
             _("Pick a lot of the product printed on these stamps (%(product)s).")
             % {"product": batch.trade_item.name},

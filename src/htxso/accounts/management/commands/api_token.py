@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from htxso.accounts import services
 from htxso.accounts.models import ApiToken, User
+from htxso.core.actors import OPERATOR
 
 
 class Command(BaseCommand):
     help = "Create, list or revoke API bearer tokens."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="Create a token and print it once.")
         create.add_argument("username")
@@ -24,12 +27,12 @@ class Command(BaseCommand):
         revoke = sub.add_parser("revoke", help="Revoke a token by its prefix.")
         revoke.add_argument("prefix")
 
-    def handle(self, *args, action, **opts):
+    def handle(self, *args: Any, action: str, **opts: Any) -> None:
         if action == "revoke":
             rows = list(ApiToken.objects.filter(key_prefix=opts["prefix"], revoked_at__isnull=True))
             if len(rows) != 1:
                 raise CommandError(f"{len(rows)} active tokens have prefix {opts['prefix']!r}.")
-            services.api_token_revoke(actor=None, token=rows[0])
+            services.api_token_revoke(actor=OPERATOR, token=rows[0])
             self.stdout.write(f"Revoked {rows[0].key_prefix}…")
             return
         try:
@@ -42,6 +45,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{t.key_prefix}…  {state:8}  {t.name}")
             return
         _token, raw = services.api_token_create(
-            actor=None, user=user, name=opts["name"], days=opts["days"]
+            actor=OPERATOR, user=user, name=opts["name"], days=opts["days"]
         )
         self.stdout.write(raw)

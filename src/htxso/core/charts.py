@@ -4,7 +4,7 @@ No JavaScript and no library.  Each chart is drawn in a 320-unit-wide box (a pho
 width, so its text stays readable there) that CSS scales up to a sensible maximum.
 Every chart has a ``<title>`` and a ``<desc>`` listing the values, every value is also
 written as text (colour is never the only carrier), and ``Chart.rows`` feeds the data
-table shown under it (``templates/registry/stats/_chart.html``).
+table shown under it (``templates/includes/chart.html``).
 """
 
 from __future__ import annotations

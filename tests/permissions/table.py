@@ -1,0 +1,96 @@
+"""Read the fixed permission tables (pages.tsv, api.tsv, lists.tsv) kept beside the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import USER_KEYS
+
+HERE = Path(__file__).resolve().parent
+
+PAGE_TOKENS = {"200", "302", "403", "404", "405", "ok"}
+API_TOKENS = {"200", "400", "401", "403", "404", "405", "422"}
+METHODS = {"GET", "POST", "GET POST"}
+
+
+class TableError(Exception):
+    pass
+
+
+def _rows(name: str):
+    for number, line in enumerate((HERE / name).read_text().splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        yield number, [cell.strip() for cell in line.split("\t")]
+
+
+def read_pages(name: str = "pages.tsv") -> dict[str, tuple[str, dict[str, str]]]:
+    """route name → (methods, {user key: token})."""
+    table: dict = {}
+    header = None
+    for number, cells in _rows(name):
+        if header is None:
+            header = cells
+            if header != ["route", "methods", *USER_KEYS]:
+                raise TableError(f"{name}:{number}: header must be route, methods, {USER_KEYS}")
+            continue
+        if len(cells) != len(header):
+            raise TableError(f"{name}:{number}: {len(cells)} cells, expected {len(header)}")
+        route, methods, *values = cells
+        if route in table:
+            raise TableError(f"{name}:{number}: {route} has two rows")
+        if methods not in METHODS:
+            raise TableError(f"{name}:{number}: methods {methods!r} not one of {sorted(METHODS)}")
+        for key, value in zip(USER_KEYS, values, strict=True):
+            if any(part not in PAGE_TOKENS for part in value.split("/", 1)):
+                raise TableError(f"{name}:{number}: {route} × {key}: unknown token {value!r}")
+            if value == "ok" and methods != "POST":
+                raise TableError(f"{name}:{number}: {route} × {key}: 'ok' is for POST rows")
+        table[route] = (methods, dict(zip(USER_KEYS, values, strict=True)))
+    return table
+
+
+def read_api(name: str = "api.tsv") -> dict[str, dict[str, str]]:
+    """``"METHOD /api/v1/path"`` → {user key: status}."""
+    table: dict = {}
+    header = None
+    for number, cells in _rows(name):
+        if header is None:
+            header = cells
+            if header != ["operation", *USER_KEYS]:
+                raise TableError(f"{name}:{number}: header must be operation, {USER_KEYS}")
+            continue
+        if len(cells) != len(header):
+            raise TableError(f"{name}:{number}: {len(cells)} cells, expected {len(header)}")
+        operation, *values = cells
+        if operation in table:
+            raise TableError(f"{name}:{number}: {operation} has two rows")
+        for key, value in zip(USER_KEYS, values, strict=True):
+            if value not in API_TOKENS:
+                raise TableError(f"{name}:{number}: {operation} × {key}: unknown status {value!r}")
+        table[operation] = dict(zip(USER_KEYS, values, strict=True))
+    return table
+
+
+def read_lists(name: str = "lists.tsv") -> dict[str, list[tuple[str, str]]]:
+    """list (route name or "GET /api/v1/path") → [(user key, owner)] that must be seen."""
+    table: dict = {}
+    header = None
+    for number, cells in _rows(name):
+        if header is None:
+            header = cells
+            if header != ["list", "must_show"]:
+                raise TableError(f"{name}:{number}: header must be list, must_show")
+            continue
+        if len(cells) != 2:
+            raise TableError(f"{name}:{number}: expected 2 cells")
+        if cells[0] in table:
+            raise TableError(f"{name}:{number}: {cells[0]} has two rows")
+        pairs = []
+        for item in cells[1].split():
+            if item == "-":
+                continue
+            key, _, owner = item.partition(":") if ":" in item else ("vca", "", item)
+            pairs.append((key, owner))
+        table[cells[0]] = pairs
+    return table
