@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from htxso.market.models import CartLine, Order
 from htxso.market.payment import order_payment
 
-from .conftest import SCREENSHOTS, assert_no_horizontal_overflow, shot
+from .conftest import SCREENSHOTS, assert_no_horizontal_overflow, shot, wait_until
 from .test_market_journey import shop  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +62,8 @@ def test_same_phone_cart_total_save_qr_and_copy(live_server, world, shop, page_f
     qty = page.locator(f"#qty-{line.pk}")
     qty.fill("2")
     qty.press("Enter")
-    page.wait_for_load_state()
+    # Enter saves through htmx (no page load): wait until that save has come back
+    wait_until(page, "!document.querySelector('.htmx-request')")
     expect(page.locator(f"#qty-{line.pk}")).to_have_value("2")
     line.refresh_from_db()
     assert line.quantity == 2

@@ -57,47 +57,59 @@
   });
 })();
 
-// Cart quantities: the cart form saves itself through htmx when a quantity changes.
-// Enter in a quantity would also submit the form the classic way at the same moment,
-// so two saves of the same line raced (the second could fail on a busy database).
-// With htmx present, Enter saves through htmx alone; without it the form submits.
+// Cart quantities: the cart form saves itself through htmx when a quantity changes
+// (hx-post, hx-trigger="change").  A classic submit of the same form (Enter in a
+// quantity, "Continue to checkout") must never run at the same moment as that save:
+// two writes of the same line at once could fail on a busy database.  So:
+// - Enter in a quantity saves through htmx alone (no classic submit);
+// - pressing a submit button cancels the htmx save its own blur would start (the classic
+//   submit carries every quantity anyway);
+// - a classic submit that still meets a save on its way waits for it, then goes on
+//   with the refreshed form.
+// Without htmx (or JavaScript) the form simply submits.
 (function () {
+  var busy = {};
+  var waiting = {};
+  var pressing = null;
+
+  function htmxForm(el) {
+    return el && el.closest ? el.closest("form[hx-post][id]") : null;
+  }
+  function ownerForm(el) {
+    return el && el.form && el.form.matches("form[hx-post][id]") ? el.form : null;
+  }
+
   document.addEventListener("keydown", function (event) {
     var input = event.target;
-    if (event.key !== "Enter" || !window.htmx || !input.closest) { return; }
-    var form = input.closest("form[hx-post]");
-    if (!form || input.tagName !== "INPUT" || input.type === "submit") { return; }
+    if (event.key !== "Enter" || !window.htmx || input.tagName !== "INPUT") { return; }
+    if (input.type === "submit" || !htmxForm(input)) { return; }
     event.preventDefault();
     if (input.value !== input.defaultValue) {
       input.dispatchEvent(new Event("change", { bubbles: true }));
     }
   });
-})();
 
-// The same race when a quantity is typed and a submit button is tapped straight away:
-// leaving the field saves it through htmx while the button submits the form.  A submit
-// that arrives while the form's htmx save is on its way waits for it, then goes on with
-// the refreshed form (the server has the new quantity by then).
-(function () {
-  var busy = {};
-  var waiting = {};
-  function formOf(event) {
-    var el = event.detail && event.detail.elt;
-    return el && el.matches && el.matches("form[hx-post][id]") ? el : null;
-  }
+  document.addEventListener("pointerdown", function (event) {
+    var button = event.target.closest ? event.target.closest("button[type=submit]") : null;
+    var form = ownerForm(button);
+    if (!form) { return; }
+    pressing = form.id;
+    window.setTimeout(function () { pressing = null; }, 1500);
+  }, true);
+
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = formOf(event);
-    if (form) { busy[form.id] = true; }
+    var form = htmxForm(event.detail && event.detail.elt);
+    if (!form) { return; }
+    if (pressing === form.id) { event.preventDefault(); return; }
+    busy[form.id] = true;
   });
-  document.addEventListener("htmx:afterSettle", function (event) {
-    var form = formOf(event) || null;
-    var id = form ? form.id : null;
-    Object.keys(busy).forEach(function (key) {
-      if (id && key !== id) { return; }
-      delete busy[key];
-      var pending = waiting[key];
-      delete waiting[key];
-      var fresh = document.getElementById(key);
+
+  function settled(event) {
+    Object.keys(busy).forEach(function (id) {
+      delete busy[id];
+      var pending = waiting[id];
+      delete waiting[id];
+      var fresh = document.getElementById(id);
       if (!pending || !fresh) { return; }
       var button = null;
       if (pending.name) {  // form.elements includes buttons outside it (form="…")
@@ -107,7 +119,11 @@
       }
       if (fresh.requestSubmit) { fresh.requestSubmit(button || undefined); } else { fresh.submit(); }
     });
-  });
+  }
+  document.addEventListener("htmx:afterSettle", settled);
+  document.addEventListener("htmx:responseError", settled);
+  document.addEventListener("htmx:sendError", settled);
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.id || !busy[form.id]) { return; }
