@@ -178,10 +178,11 @@ def _market(w):
 
 
 def _trace(w):
-    from tests.trace.perm_samples import _chain, chain_of
+    from tests.trace.helpers import make_chain
+    from tests.trace.perm_samples import _chain
 
     _chain(w)
-    w._trace_chain_b1 = chain_of(w.orgs["b1"], "893860098", TAG["b1"])
+    w._trace_chain_b1 = make_chain(w.orgs["b1"], plots=1, company="893860098", tag=TAG["b1"])
 
 
 def WORLD(w):

@@ -42,12 +42,21 @@ class Chain:
     events: list = field(default_factory=list)
 
 
-def make_items(org, company="893860099"):
+def _tagged(name: str, tag: str) -> str:
+    """``name`` with ``tag`` after it (lists in the permission test look for the tag)."""
+    return f"{name} {tag}" if tag else name
+
+
+def make_items(org, company="893860099", *, tag=""):
     from htxso.trace.services import master
 
     return {
         kind: master.trade_item_add(
-            actor=OPERATOR, organisation=org, gtin=gtin(ref, company), name=name, lot_kind=kind
+            actor=OPERATOR,
+            organisation=org,
+            gtin=gtin(ref, company),
+            name=_tagged(name, tag),
+            lot_kind=kind,
         )
         for kind, ref, name in [
             ("cherry", "001", "Cà phê quả tươi"),
@@ -58,13 +67,13 @@ def make_items(org, company="893860099"):
     }
 
 
-def make_plot(org, code="P-001", *, lon=CB_LON, lat=CB_LAT, polygon=True, ward=None, **kw):
+def make_plot(org, code="P-001", *, lon=CB_LON, lat=CB_LAT, polygon=True, ward=None, tag="", **kw):
     from htxso.geo.models import Ward
     from htxso.trace.services import master
 
     ward = ward or Ward.objects.filter(province_id=org.province_id).order_by("code").first()
     geometry = square(lon, lat) if polygon else {"type": "Point", "coordinates": [lon, lat]}
-    kw.setdefault("producer_name", "Nông Văn Mẫu")
+    kw.setdefault("producer_name", _tagged("Nông Văn Mẫu", tag))
     kw.setdefault("deforestation_free", True)
     kw.setdefault("deforestation_evidence", "Ảnh vệ tinh 2020")
     return master.plot_register(
@@ -78,13 +87,16 @@ def make_plot(org, code="P-001", *, lon=CB_LON, lat=CB_LAT, polygon=True, ward=N
     )
 
 
-def make_chain(org, *, plots=2, company="893860099") -> Chain:
-    """Two harvests → processing → hulling → packing → shipping."""
+def make_chain(org, *, plots=2, company="893860099", tag="") -> Chain:
+    """Two harvests → processing → hulling → packing → shipping (``tag`` goes into the
+    names of items, producers and the shop, for tests that look for them in lists)."""
     from htxso.trace.services import events
 
-    c = Chain(org=org, items=make_items(org, company))
+    c = Chain(org=org, items=make_items(org, company, tag=tag))
     for i in range(plots):
-        c.plots.append(make_plot(org, f"P-{i + 1:03d}", lon=CB_LON + 0.01 * i, polygon=i % 2 == 0))
+        c.plots.append(
+            make_plot(org, f"P-{i + 1:03d}", lon=CB_LON + 0.01 * i, polygon=i % 2 == 0, tag=tag)
+        )
     for i, plot in enumerate(c.plots):
         ev = events.harvest_record(
             actor=OPERATOR,
@@ -134,7 +146,7 @@ def make_chain(org, *, plots=2, company="893860099") -> Chain:
             kind="shipping",
             lots=[c.packaged],
             at=at(10),
-            party="Cửa hàng Mẫu",
+            party=_tagged("Cửa hàng Mẫu", tag),
         )
     )
     return c

@@ -4,79 +4,16 @@ from __future__ import annotations
 
 from tests.conftest import ORG_A1_STAFF_SEERS
 
+from .helpers import make_chain
+
 #: Who may change organisation a1's trace data (VCA, Cao Bằng's officer, a1's manager).
 A1_EDITORS = {"vca", "officer_a", "manager_a1"}
-
-
-def chain_of(org, company: str, tag: str):
-    """One plot, a harvest, packing and shipping of ``org`` (names carry ``tag``)."""
-    from decimal import Decimal
-
-    from htxso.core.actors import OPERATOR
-    from htxso.geo.models import Ward
-    from htxso.trace.services import events, master
-
-    from .helpers import CB_LAT, CB_LON, Chain, at, gtin, square
-
-    c = Chain(org=org)
-    for kind, ref, name in [("cherry", "001", "Cà phê quả"), ("packaged", "005", "Cà phê gói")]:
-        c.items[kind] = master.trade_item_add(
-            actor=OPERATOR,
-            organisation=org,
-            gtin=gtin(ref, company),
-            name=f"{name} {tag}",
-            lot_kind=kind,
-        )
-    ward = Ward.objects.filter(province_id=org.province_id).order_by("code").first()
-    c.plots.append(
-        master.plot_register(
-            actor=OPERATOR,
-            organisation=org,
-            code=f"P-{tag}",
-            ward=ward,
-            geometry=square(CB_LON, CB_LAT),
-            producer_name=f"Nông dân {tag}",
-            deforestation_free=True,
-            deforestation_evidence="Ảnh vệ tinh 2020",
-        )
-    )
-    ev = events.harvest_record(
-        actor=OPERATOR,
-        organisation=org,
-        plot=c.plots[0],
-        trade_item=c.items["cherry"],
-        quantity_kg=Decimal("1000"),
-        harvested_at=at(30),
-    )
-    c.events.append(ev)
-    c.cherries.append(ev.lot_links.get().lot)
-    ev = events.transformation_record(
-        actor=OPERATOR,
-        organisation=org,
-        kind="packing",
-        inputs=[(c.cherries[0], Decimal("100"))],
-        outputs=[(c.items["packaged"], Decimal("99"), None)],
-        at=at(15),
-    )
-    c.events.append(ev)
-    c.packaged = ev.lot_links.get(role="output").lot
-    c.events.append(
-        events.observation_record(
-            actor=OPERATOR,
-            organisation=org,
-            kind="shipping",
-            lots=[c.packaged],
-            at=at(10),
-            party=f"Cửa hàng {tag}",
-        )
-    )
-    return c
 
 
 def _chain(w):
     cached = getattr(w, "_trace_chain", None)
     if cached is None:
-        cached = chain_of(w.orgs["a1"], "893860099", "HopGiangMau")
+        cached = make_chain(w.orgs["a1"], plots=1, tag="HopGiangMau")
         w._trace_chain = cached
     return cached
 
