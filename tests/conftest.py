@@ -183,3 +183,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _message_outbox():
+    """Every test starts with an empty message outbox (``htxso.core.messaging``'s
+    ``memory`` backend, the tests' gateway: messages are really built and sent, and
+    kept where the test can read them)."""
+    from htxso.core import messaging
+
+    messaging.outbox.clear()
+    yield messaging.outbox

@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "htxso.programs",
     "htxso.market",
     "htxso.trace",
+    "htxso.onboarding",
+    "htxso.invitations",
+    "htxso.privacy",
 ]
 
 # Widgets render with the project's template engine (cached loader): Django's default
@@ -353,6 +356,14 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "HTX Số <no-reply@htxso.vn>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- messages to phones (SMS, Zalo ZNS) and e-mail: htxso.core.messaging ----------------
+# console (stdout), file (var/messages/outbox.jsonl) or memory (tests); no real provider.
+HTXSO_MESSAGE_BACKEND = os.environ.get(
+    "HTXSO_MESSAGE_BACKEND", "memory" if TESTING else "console"
+).strip().lower()
+if HTXSO_MESSAGE_BACKEND not in ("console", "file", "memory"):
+    raise ImproperlyConfigured("HTXSO_MESSAGE_BACKEND must be console, file or memory.")
 
 # --- background work (Django Tasks API) -------------------------------------------------
 TASKS = {

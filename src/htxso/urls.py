@@ -21,6 +21,9 @@ urlpatterns = [
     path("van-ban/", include("htxso.core.urls_documents")),
     path("", include("htxso.programs.urls")),
     path("", include("htxso.market.urls")),
+    path("", include("htxso.onboarding.urls")),
+    path("", include("htxso.invitations.urls")),
+    path("", include("htxso.privacy.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
