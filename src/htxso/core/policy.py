@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .actors import Actor, SystemActor
 from .errors import not_found, refused
-from .roles import REACH, Reach, Role, RoleGroup, as_roles
+from .roles import GRANTS, REACH, Reach, Role, RoleGroup, as_roles
 from .scoping import Scope, get_scope
 
 M = TypeVar("M", bound=models.Model)
@@ -308,3 +308,53 @@ def get_allowed_or_404(
             user, action, model_or_qs, hide=hide, **lookup
         )
     return policy_for(model_or_qs).get_or_404(user, action, hide=hide, **lookup)
+
+
+def may_grant(
+    actor: Actor,  # check_actors: allow -- positional, like holds(user, group)
+    role: Role | str,
+    *,
+    province: str | None = None,
+    organisation: int | None = None,
+) -> bool:
+    """Whether ``actor`` may give ``role`` to someone, at ``province`` (a provincial
+    role) or at ``organisation`` of ``province`` (an organisation's role: pass both).
+
+    A granter's own role must list ``role`` in ``roles.GRANTS`` and reach the place:
+    the VCA everywhere, an officer his provinces (and their organisations), a manager
+    his organisation.  A system actor may grant anything."""
+    if isinstance(actor, SystemActor):
+        return True
+    role = Role(role)
+    if REACH[role] is Reach.PROVINCE and not province:
+        return False
+    if REACH[role] is Reach.ORGANISATION and not organisation:
+        return False
+    for held, grantable in GRANTS.items():
+        if role not in grantable:
+            continue
+        if holds_at(actor, {held}, province=province, organisation=organisation) or (
+            REACH[held] is Reach.NATIONAL and holds(actor, {held})
+        ):
+            return True
+    return False
+
+
+def grantable_roles(actor: Actor) -> RoleGroup:  # check_actors: allow -- like holds()
+    """The roles ``actor`` may grant somewhere (to build a form's choices)."""
+    if isinstance(actor, SystemActor):
+        return frozenset(Role)
+    held = get_scope(actor).roles
+    return frozenset(r for h in held for r in GRANTS.get(h, frozenset()))
+
+
+def require_grant(
+    actor: Actor,  # check_actors: allow -- positional, like require_role
+    role: Role | str,
+    *,
+    province: str | None = None,
+    organisation: int | None = None,
+) -> None:
+    """:func:`may_grant` or a FORBIDDEN :class:`ServiceError`."""
+    if not may_grant(actor, role, province=province, organisation=organisation):
+        raise refused(_("You may not give this role here."))

@@ -80,6 +80,18 @@ API_ROLES: RoleGroup = STAFF | {Role.COOP_MANAGER}
 #: Nobody by role (an object reached only through ownership, e.g. a buyer's own orders).
 NOBODY: RoleGroup = frozenset()
 
+#: Which roles a holder of a role may grant (by invitation, approval or account
+#: management), always within the holder's own reach: an officer in the organisations of
+#: the province, a manager in the organisation.  The VCA manages national and provincial
+#: staff, trainers and department viewers; a provincial officer the cooperatives'
+#: people in the province; a manager the members.  Checked by
+#: ``core.policy.may_grant``.
+GRANTS: dict[Role, RoleGroup] = {
+    Role.VCA_ADMIN: frozenset(Role),
+    Role.PROVINCE_OFFICER: frozenset({Role.COOP_MANAGER, Role.COOP_MEMBER}),
+    Role.COOP_MANAGER: frozenset({Role.COOP_MEMBER}),
+}
+
 
 def as_roles(roles: Iterable[Role | str]) -> RoleGroup:
     """Validate a group: every item must name a :class:`Role` (a typo fails at import)."""
