@@ -345,7 +345,7 @@ def grantable_roles(actor: Actor) -> RoleGroup:  # check_actors: allow -- like h
     if isinstance(actor, SystemActor):
         return frozenset(Role)
     held = get_scope(actor).roles
-    return frozenset(r for h in held for r in GRANTS.get(h, frozenset()))
+    return frozenset(r for h in held for r in GRANTS.get(Role(h), frozenset()))
 
 
 def require_grant(
