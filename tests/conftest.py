@@ -194,3 +194,15 @@ def _message_outbox():
 
     messaging.outbox.clear()
     yield messaging.outbox
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: a test's database rows are rolled back
+    without the signals that forget cached pages and cards, so what one test cached
+    (a province's home-page calls, a dashboard, a rate-limit counter) must not reach
+    the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
