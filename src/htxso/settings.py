@@ -359,9 +359,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- messages to phones (SMS, Zalo ZNS) and e-mail: htxso.core.messaging ----------------
 # console (stdout), file (var/messages/outbox.jsonl) or memory (tests); no real provider.
-HTXSO_MESSAGE_BACKEND = os.environ.get(
-    "HTXSO_MESSAGE_BACKEND", "memory" if TESTING else "console"
-).strip().lower()
+HTXSO_MESSAGE_BACKEND = (
+    os.environ.get("HTXSO_MESSAGE_BACKEND", "memory" if TESTING else "console").strip().lower()
+)
 if HTXSO_MESSAGE_BACKEND not in ("console", "file", "memory"):
     raise ImproperlyConfigured("HTXSO_MESSAGE_BACKEND must be console, file or memory.")
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("htxso.market.urls")),
     path("", include("htxso.onboarding.urls")),
     path("", include("htxso.invitations.urls")),
+    path("", include("htxso.invitations.urls_accounts")),
     path("", include("htxso.privacy.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),

@@ -10,7 +10,9 @@ from django.views.decorators.cache import never_cache
 from htxso import __version__
 from htxso.accounts.models import Role
 from htxso.accounts.selectors import role_assignments
+from htxso.core import roles
 from htxso.core.access import access
+from htxso.core.policy import holds
 from htxso.core.scoping import get_scope
 from htxso.registry import selectors as registry
 from htxso.registry.models import Organisation
@@ -43,6 +45,8 @@ def home(request):
             .order_by("-created_at")[:5]
         )
         context["can_edit_province"] = bool(scope.edit_provinces)
+    if holds(user, roles.REVIEWERS):
+        context["requests_waiting"] = requests_waiting(user)
     managed = [a.organisation for a in assignments if a.role == Role.COOP_MANAGER]
     member_of = [a.organisation for a in assignments if a.role == Role.COOP_MEMBER]
     if managed:
@@ -58,6 +62,33 @@ def home(request):
     if not sections:
         sections.append("no_role")
     return render(request, "home/home.html", context)
+
+
+def requests_waiting(user) -> dict[str, int]:
+    """How many access requests and household store requests wait for this reviewer's
+    decision, in one query (the home page's query budget is small)."""
+    from django.db.models import IntegerField, Value
+
+    from htxso.market.models import StoreRequest
+    from htxso.market.models.household_stores import StoreRequestStatus
+    from htxso.onboarding.models import AccessRequest, Status
+
+    access_requests = (
+        AccessRequest.objects.allowed(user, "decide")
+        .filter(status=Status.SUBMITTED)
+        .annotate(kind=Value(1, output_field=IntegerField()))
+        .order_by()
+        .values_list("kind", flat=True)
+    )
+    store_requests = (
+        StoreRequest.objects.allowed(user, "decide")
+        .filter(status=StoreRequestStatus.SUBMITTED)
+        .annotate(kind=Value(2, output_field=IntegerField()))
+        .order_by()
+        .values_list("kind", flat=True)
+    )
+    kinds = list(access_requests.union(store_requests, all=True))
+    return {"access": kinds.count(1), "stores": kinds.count(2)}
 
 
 @access(public=True)

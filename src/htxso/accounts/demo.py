@@ -16,6 +16,8 @@ from .models import Role, RoleAssignment, User
 Organisation: Any = RoleAssignment._meta.get_field("organisation").related_model
 
 ORDER = 30
+#: The demo buyer's phone (sign-in by code; 0912 000 001 as people write it).
+DEMO_BUYER_PHONE = "+84912000001"
 
 #: username, full name, role, province code or None, "org" for the province's first org
 ACCOUNTS: list[tuple[str, str, str, str | None]] = [
@@ -52,6 +54,12 @@ def seed(ctx: DemoContext) -> None:
         user = _user(ctx, username, full_name)
         services.role_assign(actor=OPERATOR, user=user, role=role)
         count += 1
+    # The demo buyer signs in with a code too: codes go to the message backend
+    # (console or var/messages/outbox.jsonl on a demo server).
+    buyer = User.objects.get(username="nguoimua")
+    if not buyer.phone and not User.objects.filter(phone=DEMO_BUYER_PHONE).exists():
+        buyer.phone = DEMO_BUYER_PHONE
+        buyer.save(update_fields=["phone"])
     admin = User.objects.get(username="vca.admin")
     if not admin.is_staff or not admin.is_superuser:
         admin.is_staff = admin.is_superuser = True
@@ -87,4 +95,7 @@ def seed(ctx: DemoContext) -> None:
     services.role_assign(
         actor=OPERATOR, user=User.objects.get(username="ql.daklak"), role=Role.BUYER
     )
-    ctx.log(f"accounts: {count} demo accounts (password {DEMO_PASSWORD})")
+    ctx.log(
+        f"accounts: {count} demo accounts (password {DEMO_PASSWORD}; the buyer also signs "
+        "in with a code sent to 0912 000 001)"
+    )

@@ -15,19 +15,45 @@ if TYPE_CHECKING:
 class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(
-            "Wrong username or password. Both are case-sensitive; after several failed "
-            "attempts the account is locked for a while."
+            "Wrong username or password (the username may be your phone number or "
+            "e-mail). The password is case-sensitive; after several failed attempts the "
+            "account is locked for a while."
         ),
         "inactive": _("This account has been deactivated. Contact your provincial alliance."),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Username")
+        self.fields["username"].label = _("Phone number, e-mail or username")
+        self.fields["username"].max_length = 254  # type: ignore[attr-defined]  # a CharField
         self.fields["username"].widget.attrs.update(
-            {"autocomplete": "username", "autocapitalize": "none"}
+            {"autocomplete": "username", "autocapitalize": "none", "maxlength": "254"}
         )
         self.fields["password"].label = _("Password")
+
+    def clean_username(self) -> str:
+        """A phone number or an e-mail address becomes the username of its account, so
+        django-axes counts and locks one account whichever of the three is typed.
+
+        Anything that names no single account is kept as typed: the password check then
+        fails the same way for an unknown phone as for a wrong password."""
+        from .models import User
+        from .phones import parse_vn_phone
+
+        typed = (self.cleaned_data.get("username") or "").strip()
+        if "@" in typed:
+            users = list(
+                User.objects.filter(email__iexact=typed).values_list("username", flat=True)[:2]
+            )
+            return users[0] if len(users) == 1 else typed
+        if typed and sum(ch.isdigit() for ch in typed) >= 9:
+            try:
+                e164 = parse_vn_phone(typed, mobile=False)
+            except ValueError:  # ServiceError: not a phone; a username with digits
+                return typed
+            found = User.objects.filter(phone=e164).values_list("username", flat=True).first()
+            return found or typed
+        return typed
 
 
 class LimitedPasswordResetForm(PasswordResetForm):

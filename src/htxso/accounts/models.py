@@ -48,6 +48,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One account per phone number (E.164); many accounts may have none.
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="user_phone_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -166,3 +172,40 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class OneTimeCode(models.Model):
+    """A 6-digit code sent by SMS or e-mail (sign-up, sign-in by code, password reset).
+
+    Neither the code nor the number it went to is stored: ``code_hash`` is an HMAC of
+    the code with the server's secret and a per-row salt, ``target_key`` and ``ip_key``
+    HMACs of the phone/e-mail and the client address (enough to count and to match,
+    not to read back).  See ``accounts.codes_auth``.
+    """
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("sign-up")
+        LOGIN = "login", _("sign-in")
+        RESET = "reset", _("password reset")
+
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    target_key = models.CharField(max_length=64, db_index=True)
+    ip_key = models.CharField(max_length=64, blank=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: set when the code was used, replaced by a newer one or had its last attempt
+    closed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"

@@ -279,3 +279,97 @@ def _security_notice(user: User, what: str | Promise) -> None:
             % {"what": str(what)},
             recipients=[user.email],
         )
+
+
+# --- Phone-first accounts (issue 12, auth) -------------------------------------------
+
+
+def _username_for_phone(e164: str) -> str:
+    """A username derived from the phone (``sdt0912345678``), made unique with a suffix.
+
+    Never the raw input: only the digits of the E.164 form, so nothing typed by a person
+    reaches the username."""
+    from .phones import display_phone
+
+    base = "sdt" + "".join(ch for ch in display_phone(e164) if ch.isdigit())
+    name, n = base, 1
+    while User.objects.filter(username__iexact=name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def phone_taken(e164: str) -> bool:
+    return User.objects.filter(phone=e164).exists()
+
+
+def account_for_phone(
+    *, actor: Actor, phone: str, full_name: str, password: str | None = None
+) -> User:
+    """A new account whose sign-in is the phone number.
+
+    ``phone`` is read as typed (``0912 345 678``, ``+84…``) and kept in E.164 in
+    ``User.phone`` (unique among non-blank phones).  Without ``password`` the account has
+    an unusable password and signs in with a code sent to the phone.  Errors:
+    ``phone_invalid`` / ``phone_foreign`` / ``phone_not_mobile`` (see ``phones``),
+    ``phone_taken`` (a conflict), ``password_weak``, ``name_invalid``.
+    """
+    from django.db import IntegrityError
+
+    from .phones import parse_vn_phone
+
+    e164 = parse_vn_phone(phone)
+    name = clean_full_name(full_name)
+    with transaction.atomic():
+        if phone_taken(e164):
+            raise _phone_taken()
+        try:
+            with transaction.atomic():
+                return user_create(
+                    actor=actor,
+                    username=_username_for_phone(e164),
+                    password=password or None,
+                    full_name=name,
+                    phone=e164,
+                )
+        except IntegrityError:  # two requests for one phone at once
+            raise _phone_taken() from None
+
+
+def _phone_taken() -> ServiceError:
+    msg = _("An account with this phone number already exists: sign in instead.")
+    return ServiceError("phone_taken", msg, fields={"phone": [msg]}, kind=Kind.CONFLICT)
+
+
+def clean_full_name(raw: str) -> str:
+    """A person's name as shown to others: NFC, single spaces, no markup characters."""
+    name = " ".join(nfc(raw or "").split())
+    if len(name) > 150 or any(ch in name for ch in "<>{}\\") or any(ord(ch) < 32 for ch in name):
+        msg = _("Enter your name as written on your papers, without symbols like < > { }.")
+        raise ServiceError("name_invalid", msg, fields={"full_name": [msg]})
+    return name
+
+
+def account_for_email(
+    *, actor: Actor, email: str, full_name: str, password: str | None = None
+) -> User:
+    """A new account whose sign-in is the e-mail address (sign-up without a phone).
+
+    The username is derived from the address's local part (letters, digits, dots), made
+    unique with a suffix.  ``email_taken`` when an account already has the address."""
+    import re
+
+    email = email.strip().lower()
+    name = clean_full_name(full_name)
+    local = re.sub(r"[^a-z0-9.]+", "", email.split("@", 1)[0])[:30].strip(".") or "nguoidung"
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            msg = _("An account with this e-mail address already exists: sign in instead.")
+            raise ServiceError("email_taken", msg, fields={"contact": [msg]}, kind=Kind.CONFLICT)
+        username, n = local, 1
+        while User.objects.filter(username__iexact=username).exists():
+            n += 1
+            username = f"{local}-{n}"
+        return user_create(
+            actor=actor, username=username, password=password or None, full_name=name, email=email
+        )

@@ -19,6 +19,9 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             scope.is_staff_scope,
             scope.view_organisations or scope.member_organisations,
             scope.national_view,
+            scope.national_edit,
+            bool(scope.edit_provinces),
+            bool(scope.edit_organisations),
         )
     )
     return {
@@ -28,4 +31,9 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "htxso_env": settings.HTXSO_ENV,
         "user_scope": scope,
         "is_staff_scope": scope.is_staff_scope,
+        # who manages accounts (the VCA, a province's officer, a cooperative's manager):
+        # shows the "Accounts" menu link; the pages themselves ask the policy
+        "manages_accounts": bool(
+            scope.national_edit or scope.edit_provinces or scope.edit_organisations
+        ),
     }

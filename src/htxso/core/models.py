@@ -109,3 +109,89 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.code
+
+
+# --- privacy (issue 12): consent given to the privacy notice, exports of sensitive data ---
+class ConsentPurpose(models.TextChoices):
+    """Why a person gave personal data (one consent per purpose and notice version)."""
+
+    SIGNUP = "signup", _("Account sign-up")
+    INVITATION = "invitation", _("Accepting an invitation")
+    ACCESS_REQUEST = "access_request", _("Request for access to an organisation")
+    STORE_REQUEST = "store_request", _("Request to open a market store")
+
+
+class ConsentRecord(models.Model):
+    """A person agreed to the privacy notice ``notice_version`` for ``purpose``.
+
+    Written by ``core.consent.record_consent``; withdrawing keeps the row and sets
+    ``withdrawn_at`` (the proof that consent was given stays)."""
+
+    #: Only the VCA reads consents of others; everyone reads their own.
+    policy = Policy(
+        view=roles.VCA,
+        extra={"view": lambda user, scope: models.Q(user=user)},
+    )
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("user"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    notice_version = models.CharField(_("notice version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["user", "purpose"], name="consent_user_purpose_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.notice_version}"
+
+
+class SensitiveExport(models.Model):
+    """Someone exported data holding ID numbers or ethnicity of ``people`` persons.
+
+    Written by ``core.consent.log_sensitive_export``; read by the VCA (everywhere) and
+    a province's officer (exports of his province)."""
+
+    scope_province_path = "province"
+    scope_organisation_path = "organisation_id"
+    policy = Policy(view=roles.REVIEWERS)
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    what = models.CharField(_("what"), max_length=200)
+    people = models.PositiveIntegerField(_("people"))
+    province = models.ForeignKey(
+        "geo.Province",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    organisation_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("sensitive data export")
+        verbose_name_plural = _("sensitive data exports")
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.people})"

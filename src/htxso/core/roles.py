@@ -102,3 +102,31 @@ def as_roles(roles: Iterable[Role | str]) -> RoleGroup:
         except ValueError:
             raise ValueError(f"{item!r} is not a role (see htxso.core.roles.Role)") from None
     return frozenset(items)
+
+
+# --- issue 12, accounts management (invitations/views_accounts.py) ---------------------
+#: Who opens the account-management pages: the VCA (everyone), a province's officer (the
+#: province's people), a cooperative's manager (the organisation's people).
+ACCOUNT_MANAGERS: RoleGroup = frozenset({Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.COOP_MANAGER})
+#: Staff who see managed users' phone numbers and may reset their two-factor sign-in.
+ACCOUNT_STAFF: RoleGroup = frozenset({Role.VCA_ADMIN, Role.PROVINCE_OFFICER})
+#: Roles the "invite staff" page gives (members are invited from the member register).
+STAFF_INVITE_ROLES: RoleGroup = frozenset(
+    {
+        Role.VCA_ADMIN,
+        Role.PROVINCE_OFFICER,
+        Role.DEPARTMENT_VIEWER,
+        Role.TRAINER,
+        Role.COOP_MANAGER,
+    }
+)
+
+
+# --- issue 12, privacy (privacy/, core/consent.py) ---------------------------------------
+#: Who sees sensitive personal data of a register (citizen ID numbers, ethnicity): the
+#: VCA, the province's officer, the organisation's manager.  Department viewers see
+#: aggregates only; a member sees their own row.
+SENSITIVE_READERS: RoleGroup = frozenset({Role.VCA_ADMIN, Role.PROVINCE_OFFICER, Role.COOP_MANAGER})
+#: Who reads the log of sensitive exports and decides personal-data requests: the VCA
+#: (everywhere) and a province's officer (in the province).
+PRIVACY_REVIEWERS: RoleGroup = frozenset({Role.VCA_ADMIN, Role.PROVINCE_OFFICER})

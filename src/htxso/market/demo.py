@@ -278,6 +278,9 @@ def seed(ctx: DemoContext) -> None:
             products += _products(ctx, store, code, i)
         stores += province_stores
     _coffee_gtin()
+    from .demo_households import seed as seed_households
+
+    seed_households(ctx)  # a pending household store request, an independent store
     orders = _orders(ctx, stores) if stores else 0
     ctx.log(f"market: {len(stores)} stores, {products} new products, {orders} new orders")
 

@@ -84,7 +84,7 @@ def orders_xlsx(*, store: Store, orders, since: dt.date | None = None, until=Non
         period = _("All orders")
     heading = [
         _("Orders of the store %(name)s") % {"name": store.name},
-        f"{store.organisation.name} — {period}",
+        f"{store.seller_label} — {period}",
         _("Exported on %(date)s") % {"date": format_date(timezone.localdate())},
     ]
     orders_sheet = Sheet(

@@ -403,7 +403,12 @@ class StoreCreateForm(StoreForm):
     """Opening a store: for which of the seller's organisations, and who sells."""
 
     organisation = forms.ChoiceField(label=_("Organisation"), required=False)
-    kind = forms.ChoiceField(choices=SellerKind.choices, required=False, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        # an independent producer's store is opened by a store request, not here
+        choices=[c for c in SellerKind.choices if c[0] != SellerKind.INDEPENDENT],
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     field_order = ["organisation", "kind", "household_name"]
 

@@ -66,7 +66,12 @@ def public_product(product_id) -> Product:
     try:
         return (
             product_cards(public_products())
-            .select_related("category__parent", "origin_ward", "store__organisation__province")
+            .select_related(
+                "category__parent",
+                "origin_ward",
+                "store__organisation__province",
+                "store__province",
+            )
             .prefetch_related(
                 Prefetch(
                     "variants",
@@ -87,16 +92,16 @@ def public_store(slug: str) -> Store:
     from django.http import Http404
 
     try:
-        return Store.objects.select_related("organisation__province", "pickup_ward__province").get(
-            slug=slug, status=StoreStatus.VERIFIED
-        )
+        return Store.objects.select_related(
+            "organisation__province", "province", "pickup_ward__province"
+        ).get(slug=slug, status=StoreStatus.VERIFIED)
     except Store.DoesNotExist as exc:
         raise Http404 from exc
 
 
 def public_stores() -> QuerySet[Store]:
     return Store.objects.filter(status=StoreStatus.VERIFIED).select_related(
-        "organisation__province", "pickup_ward__province"
+        "organisation__province", "province", "pickup_ward__province"
     )
 
 
@@ -106,7 +111,7 @@ def seller_stores(user) -> QuerySet[Store]:
         return Store.objects.none()
     return (
         Store.objects.allowed(user, "sell")
-        .select_related("organisation__province")
+        .select_related("organisation__province", "province")
         .order_by("name")
     )
 
@@ -132,7 +137,11 @@ def order_for_buyer(request, code: str) -> Order:
     tokens = set(request.session.get("market_checkouts", []))
     order = (
         Order.objects.select_related(
-            "store__organisation__province", "store__pickup_ward__province", "ward", "checkout"
+            "store__organisation__province",
+            "store__province",
+            "store__pickup_ward__province",
+            "ward",
+            "checkout",
         )
         .prefetch_related("lines")
         .filter(code=str(code)[:12])
@@ -153,7 +162,7 @@ def moderation_queue(user) -> dict:
         "pending_stores": list(
             Store.objects.allowed(user, "verify")
             .filter(status=StoreStatus.PENDING)
-            .select_related("organisation__province")
+            .select_related("organisation__province", "province")
         ),
         "reports": list(
             Report.objects.allowed(user, "resolve")

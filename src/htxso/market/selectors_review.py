@@ -56,7 +56,11 @@ class HolderCheck:
 
 
 def holder_check(store: Store) -> HolderCheck:
-    candidates = [store.name, store.household_name, store.organisation.name]
+    candidates = [
+        store.name,
+        store.household_name,
+        store.organisation.name if store.organisation_id else "",
+    ]
     candidates = [c for c in dict.fromkeys(candidates) if c]
     result = HolderCheck(holder=store.bank_account_name, candidates=candidates)
     holder = _words(store.bank_account_name)

@@ -181,8 +181,8 @@ def market_stats(*, user, province: str | None = None, period: str = "all") -> M
         return rows[code]
 
     for r in (
-        Store.objects.filter(where("organisation__province_id"))
-        .values(prov=F("organisation__province_id"), st=F("status"))
+        Store.objects.filter(where("province_id"))
+        .values(prov=F("province_id"), st=F("status"))
         .annotate(n=Count("id"))
         .order_by()
     ):
@@ -204,11 +204,11 @@ def market_stats(*, user, province: str | None = None, period: str = "all") -> M
         target.products_total = r["n"]
         target.products_on_sale = r["on_sale"]
 
-    orders = Order.objects.filter(where("store__organisation__province_id"))
+    orders = Order.objects.filter(where("store__province_id"))
     if since is not None:
         orders = orders.filter(placed_at__gte=since)
     for r in (
-        orders.values(prov=F("store__organisation__province_id"), st=F("state"))
+        orders.values(prov=F("store__province_id"), st=F("state"))
         .annotate(n=Count("id"), value=Sum("total"), sales=Sum("total", filter=SALES_Q))
         .order_by()
     ):
@@ -257,7 +257,7 @@ def _top_categories(where, since) -> list[CategoryRow]:
             r["category_id"], r["cat_name"], r["cat_name_en"], products_on_sale=r["n"]
         )
     lines = OrderLine.objects.filter(
-        where("order__store__organisation__province_id"),
+        where("order__store__province_id"),
         order__paid_at__isnull=False,
         product__isnull=False,
     ).exclude(order__state=OrderState.REFUNDED)
@@ -296,7 +296,7 @@ def seller_store_or_404(user, store_id) -> Store:
     store = (
         Store.objects.allowed(user, "sell")
         .filter(pk=store_pk)
-        .select_related("organisation__province")
+        .select_related("organisation__province", "province")
         .first()
     )
     if store is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_buyer, views_officer, views_public, views_seller, views_stats
+from . import views_buyer, views_officer, views_public, views_seller, views_stats, views_stores
 
 app_name = "market"
 
@@ -19,6 +19,29 @@ urlpatterns = [
     path("cho/don-hang/<str:order_code>/vietqr.png", views_buyer.order_qr, name="order_qr"),
     path("cho/bao-cao/", views_buyer.report_form, name="report"),
     path("cho/ban-hang/", views_seller.seller_home, name="seller_home"),
+    # household / individual producers of no cooperative (views_stores)
+    path("cho/cach-ban-hang/", views_stores.sell, name="sell"),
+    path("cho/ho-san-xuat/dang-ky/", views_stores.store_request, name="store_request"),
+    path(
+        "cho/ho-san-xuat/<id:request_id>/",
+        views_stores.store_request_detail,
+        name="store_request_detail",
+    ),
+    path(
+        "cho/ho-san-xuat/<id:request_id>/anh/",
+        views_stores.store_request_photo,
+        name="store_request_photo",
+    ),
+    path(
+        "cho/kiem-duyet/ho-san-xuat/",
+        views_stores.officer_queue,
+        name="officer_store_requests",
+    ),
+    path(
+        "cho/kiem-duyet/ho-san-xuat/<id:request_id>/",
+        views_stores.officer_request,
+        name="officer_store_request",
+    ),
     path("cho/ban-hang/mo-gian-hang/", views_seller.store_create, name="store_create"),
     path("cho/ban-hang/<id:store_id>/", views_seller.seller_store, name="seller_store"),
     path(

@@ -239,7 +239,10 @@ def checkout_done(request, checkout_token: str):
         ]
     orders = list(
         chk.orders.select_related(
-            "store__organisation__province", "store__pickup_ward__province", "ward"
+            "store__organisation__province",
+            "store__province",
+            "store__pickup_ward__province",
+            "ward",
         ).prefetch_related("lines")
     )
     return render(

@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from htxso.core import roles
+from htxso.core.access import access
 from htxso.core.errors import Kind, ServiceError
 from htxso.core.forms import show_service_error
+from htxso.core.policy import holds
+
+
+def runs_independent_store(user: Any) -> bool:
+    """Whether ``user`` runs an independent producer's store (opened by an approved
+    store request): such a person holds no role, yet sells."""
+    from .models import SellerKind, Store
+
+    return (
+        user.is_authenticated
+        and Store.objects.filter(owner=user, kind=SellerKind.INDEPENDENT).exists()
+    )
+
+
+def seller_access(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The seller pages' gate: a role of ``roles.SELLERS`` (an organisation's people, the
+    VCA), or the owner of an independent producer's store; anyone else is refused (403).
+    Which store a seller may open is still the policy's answer (404 when not theirs)."""
+
+    @wraps(view)
+    def gated(request: Any, *args: Any, **kwargs: Any) -> Any:
+        if not (holds(request.user, roles.SELLERS) or runs_independent_store(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return access(authenticated=True)(gated)
 
 
 def error_dict(exc: ValidationError) -> dict[str, list[str]]:

@@ -28,7 +28,7 @@ def moderation(request):
 @access(roles=roles.REVIEWERS)
 def store_review(request, store_id: int):
     store = get_allowed_or_404(
-        Store.objects.select_related("organisation__province", "pickup_ward__province"),
+        Store.objects.select_related("organisation__province", "province", "pickup_ward__province"),
         request.user,
         "verify",
         pk=store_id,

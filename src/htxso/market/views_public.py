@@ -66,6 +66,19 @@ def market_home(request):
     context = {
         "f": f,
         "form": form,
+        # what the filter panel shows (its rendering is cached under this key)
+        "filters_key": "|".join(
+            str(v)
+            for v in (
+                selected_category,
+                f.province,
+                f.min_stars,
+                f.min_price,
+                f.max_price,
+                f.sort,
+                f.ethnic,
+            )
+        ),
         "page": page,
         "products": list(page.object_list),
         "parsed": parsed,

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from htxso.core import roles
-from htxso.core.access import access
 from htxso.core.errors import Kind, ServiceError
 from htxso.core.forms import show_service_error
 from htxso.core.policy import get_allowed_or_404, holds
@@ -37,10 +36,10 @@ from .services import held_photos as held_svc
 from .services import orders as order_svc
 from .services import stores as store_svc
 from .services.common import editable_text
-from .views_common import form_service_error, service_errors
+from .views_common import form_service_error, seller_access, service_errors
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_home(request):
     stores = list(selectors.seller_stores(request.user))
     counts = {}
@@ -64,7 +63,7 @@ def _pickup_picker(organisations, store, data) -> dict:
     ward against the chosen organisation's province).
     """
     if store is not None:
-        provinces = [store.organisation.province]
+        provinces = [store.province]
     else:
         provinces = list({o.province_id: o.province for o in organisations}.values())
     if not provinces:
@@ -109,7 +108,7 @@ def _store_form_context(request, store=None, data=None, errors=None, form=None):
     }
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def store_create(request):
     organisations = store_svc.seller_organisations(request.user)
     data, errors = {"offers_pickup": "1", "offers_delivery": "1"}, {}
@@ -149,7 +148,7 @@ def store_create(request):
 
 def _seller_store(request, store_id) -> Store:
     return get_allowed_or_404(
-        Store.objects.select_related("organisation__province"),
+        Store.objects.select_related("organisation__province", "province"),
         request.user,
         "change",
         hide=True,
@@ -157,7 +156,7 @@ def _seller_store(request, store_id) -> Store:
     )
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_store(request, store_id: int):
     """The seller's store page: status, next steps, settings form, submit."""
     store = _seller_store(request, store_id)
@@ -215,7 +214,7 @@ def seller_store(request, store_id: int):
     return render(request, "market/seller/store.html", context, status=400 if errors else 200)
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_products(request, store_id: int):
     store = _seller_store(request, store_id)
     if request.method == "POST":
@@ -358,7 +357,11 @@ def _product_form(request, store: Store, product: Product | None):
         form.data = form.data.copy()
         form.data["variant_count"] = str(len(variants))
     picker = _origin_picker(data)
-    ocop_products = OcopProduct.objects.filter(organisation_id=store.organisation_id)
+    ocop_products = (
+        OcopProduct.objects.filter(organisation_id=store.organisation_id)
+        if store.organisation_id
+        else OcopProduct.objects.none()
+    )
     form.pickers(
         categories=selectors.categories_tree(),
         ocop_products=ocop_products,
@@ -393,7 +396,7 @@ def _product_form(request, store: Store, product: Product | None):
     )
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_product_preview(request, product_id: int):
     """The product as buyers will see it, for the store's managers only — also before
     the store is verified or the product is on sale."""
@@ -420,12 +423,12 @@ def seller_product_preview(request, product_id: int):
     )
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_product_create(request, store_id: int):
     return _product_form(request, _seller_store(request, store_id), None)
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_product_edit(request, product_id: int):
     product = get_allowed_or_404(
         Product.objects.select_related("store__organisation"),
@@ -437,7 +440,7 @@ def seller_product_edit(request, product_id: int):
     return _product_form(request, product.store, product)
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_orders(request, store_id: int):
     store = _seller_store(request, store_id)
     state = (
@@ -461,12 +464,15 @@ def seller_orders(request, store_id: int):
     )
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 def seller_order(request, order_id: int):
     """One order for the seller, with the allowed next states (reasons where needed)."""
     order = get_allowed_or_404(
         Order.objects.select_related(
-            "store__organisation__province", "store__pickup_ward__province", "ward"
+            "store__organisation__province",
+            "store__province",
+            "store__pickup_ward__province",
+            "ward",
         ).prefetch_related("lines"),
         request.user,
         "change",

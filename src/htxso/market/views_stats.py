@@ -24,6 +24,7 @@ from .charts import category_sales_chart, weekly_sales_chart
 from .exports import XLSX_CONTENT_TYPE, orders_filename, orders_xlsx
 from .forms import ExportForm, StatsFilterForm
 from .models import OrderState, Store, StoreStatus
+from .views_common import seller_access
 
 # Display order of the states on the pages.
 STORE_STATUSES = [
@@ -40,7 +41,7 @@ def _seller_store(request, store_id: int) -> Store:
     """The store whose figures the user may read: a store they change (its
     organisation's manager; the VCA any store — officers are refused by the route)."""
     return get_allowed_or_404(
-        Store.objects.select_related("organisation__province"),
+        Store.objects.select_related("organisation__province", "province"),
         request.user,
         "change",
         hide=True,
@@ -150,7 +151,7 @@ def market_stats(request):
 # ------------------------------------------------------------------ seller
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 @require_GET
 def seller_dashboard(request, store_id: int):
     store = _seller_store(request, store_id)
@@ -201,7 +202,7 @@ def _date_param(request, name: str) -> dt.date | None:
         raise ValueError(name) from None
 
 
-@access(roles=roles.SELLERS)
+@seller_access
 @require_GET
 def seller_orders_xlsx(request, store_id: int):
     store = _seller_store(request, store_id)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from htxso.core import roles
 from htxso.core.access import access
+from htxso.core.consent import log_sensitive_export
 from htxso.core.errors import Kind, ServiceError
 from htxso.core.files import PRIVATE, private_file_response, private_storage
 from htxso.core.forms import show_service_error
@@ -365,6 +366,14 @@ def import_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_allowed_or_404(ImportJob, request.user, "view", pk=pk)
     name = job.report.get("report_file")
     filename = f"bao-cao-nhap-{job.pk}.xlsx"
+    if job.kind in (ImportKind.MEMBERS, ImportKind.WORKERS):  # rows keyed by ID number
+        log_sensitive_export(
+            actor=request.user,
+            what=f"{job.get_kind_display()}: {job.original_name}"[:200],
+            people=job.total_rows,
+            province=job.province_id,
+            organisation_id=job.organisation_id,
+        )
     if name and private_storage().exists(name):
         return private_file_response(PRIVATE, name, filename)
     # no rows checked yet: a report of what is known
@@ -388,4 +397,12 @@ def import_file_download(request: HttpRequest, pk: int) -> HttpResponse:
     staff; others who may run the import work from the report (403)."""
     job = get_allowed_or_404(ImportJob, request.user, "change", pk=pk)
     ImportJob.policy.check(request.user, "download_file", job)
+    if job.kind in (ImportKind.MEMBERS, ImportKind.WORKERS):  # ID numbers, ethnicity
+        log_sensitive_export(
+            actor=request.user,
+            what=f"{job.get_kind_display()}: {job.original_name}"[:200],
+            people=job.total_rows,
+            province=job.province_id,
+            organisation_id=job.organisation_id,
+        )
     return private_file_response(PRIVATE, job.file.name, job.original_name)

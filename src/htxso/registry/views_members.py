@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from htxso.core import roles
 from htxso.core.access import access
 from htxso.core.formatting import format_vnd
-from htxso.core.policy import allowed, get_allowed_or_404
+from htxso.core.policy import allowed, get_allowed_or_404, holds_at
 
 from . import selectors
 from .data.ethnicities import ETHNICITIES
@@ -76,6 +76,13 @@ def _people_page(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "page": rows,
             "own_rows": own,
             "can_see_people": can_see,
+            # ID numbers and ethnicity: not for department viewers (issue 12, privacy)
+            "can_see_sensitive": holds_at(
+                request.user,
+                roles.SENSITIVE_READERS,
+                province=organisation.province_id,
+                organisation=organisation.pk,
+            ),
             "can_edit": Organisation.policy.allows(request.user, "change", organisation),
             "show_left": show_left,
             "leave_form": DateForm(),

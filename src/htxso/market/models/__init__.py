@@ -8,6 +8,8 @@
 * :mod:`.orders` — ``Cart``/``CartLine``, ``Checkout`` (one submission, idempotency key),
   ``Order`` (one per store, state machine), ``OrderLine``, ``OrderEvent``, ``Payment``.
 * :mod:`.reviews` — ``Review`` (verified buyers) and ``Report`` (moderation queue).
+* :mod:`.household_stores` — ``StoreRequest`` (a producer of no cooperative asks for
+  an independent store; the provincial officer verifies it).
 * :mod:`.held_photos` — ``HeldPhoto`` (a checked photo kept while the product form is
   corrected).
 """
@@ -23,6 +25,7 @@ from .catalogue import (
     Variant,
 )
 from .held_photos import HeldPhoto
+from .household_stores import StoreRequest, StoreRequestStatus
 from .orders import (
     Cart,
     CartLine,
@@ -64,6 +67,8 @@ __all__ = [
     "SearchTerm",
     "SellerKind",
     "Store",
+    "StoreRequest",
+    "StoreRequestStatus",
     "StoreStatus",
     "Variant",
 ]

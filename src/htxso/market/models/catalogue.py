@@ -91,7 +91,7 @@ class Product(models.Model):
     (kept by the services).  Public when ``status=active`` and the store is verified.
     """
 
-    scope_province_path = "store__organisation__province"
+    scope_province_path = "store__province"
     scope_organisation_path = "store__organisation"
     #: As its store; the province's officer blocks a product (moderation).
     policy = Policy(

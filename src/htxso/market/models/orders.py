@@ -144,7 +144,7 @@ class Order(models.Model):
     placement; stock is given back once (``stock_released``) on cancel/expiry/refund.
     """
 
-    scope_province_path = "store__organisation__province"
+    scope_province_path = "store__province"
     scope_organisation_path = "store__organisation"
     #: As its store (the store's owner too); the buyer also sees their own orders.
     policy = Policy(

@@ -24,6 +24,9 @@ class SellerKind(models.TextChoices):
     COOPERATIVE = "cooperative", _("Cooperative")
     GROUP = "group", _("Cooperative group")
     HOUSEHOLD = "household", _("Member household")
+    #: A household or individual producer belonging to no cooperative: the store has no
+    #: organisation; it is opened when the provincial officer approves a store request.
+    INDEPENDENT = "independent", _("Household producer / individual")
 
 
 class StoreStatus(models.TextChoices):
@@ -35,18 +38,22 @@ class StoreStatus(models.TextChoices):
 
 
 class Store(models.Model):
-    """A store on the market, owned by an organisation of the registry.
+    """A store on the market: of an organisation of the registry, or of an independent
+    household producer.
 
     ``organisation`` is the cooperative (or cooperative group) the store belongs to; its
-    province is the store's province.  A member household's store (``kind=household``)
-    is attached to its cooperative and run by ``owner`` (a member user); the cooperative's
-    managers can also manage it.  Only ``verified`` stores are public and can sell;
-    the provincial officer verifies against the registry (tax code, status) or rejects
-    with ``status_reason``.  ``bank_bin``/``bank_account``/``bank_account_name`` feed the
-    VietQR codes of its orders.
+    province is the store's ``province`` (copied on save).  An independent producer's
+    store (``kind=independent``, see ``StoreRequest``) has no organisation: its
+    ``province`` is where the producer lives, and ``owner`` runs it.
+    A member household's store (``kind=household``) is attached to its cooperative and
+    run by ``owner`` (a member user); the cooperative's managers can also manage it.
+    Only ``verified`` stores are public and can sell; the provincial officer verifies
+    against the registry (tax code, status) or rejects with ``status_reason``.
+    ``bank_bin``/``bank_account``/``bank_account_name`` feed the VietQR codes of its
+    orders.
     """
 
-    scope_province_path = "organisation__province"
+    scope_province_path = "province"
     scope_organisation_path = "organisation"
     #: Staff and the organisation's people see a store, its editors and its owner (a
     #: member household) change it; the province's officer verifies, rejects, suspends.
@@ -63,8 +70,17 @@ class Store(models.Model):
     organisation = models.ForeignKey(
         "registry.Organisation",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="stores",
         verbose_name=_("organisation"),
+    )
+    province = models.ForeignKey(
+        "geo.Province",
+        on_delete=models.PROTECT,
+        related_name="market_stores",
+        verbose_name=_("province"),
+        help_text=_("The organisation's province, or where an independent producer lives."),
     )
     kind = models.CharField(
         _("seller"), max_length=20, choices=SellerKind.choices, default=SellerKind.COOPERATIVE
@@ -143,18 +159,43 @@ class Store(models.Model):
                 condition=~Q(kind="household") | ~Q(household_name=""),
                 name="market_store_household_named",
             ),
+            # an independent producer's store has no organisation; every other has one
+            models.CheckConstraint(
+                condition=(Q(kind="independent") & Q(organisation__isnull=True))
+                | (~Q(kind="independent") & Q(organisation__isnull=False)),
+                name="market_store_organisation_or_independent",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
+        if self.organisation_id is not None:
+            # the store's province is its organisation's (scoping, verification, filters)
+            province_id = self.organisation.province_id
+            if province_id != self.province_id:
+                self.province_id = province_id
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "province"}
         self.search_text = fold(f"{self.name} {self.household_name}")[:400]
         if kwargs.get("update_fields") is not None and (
             "name" in kwargs["update_fields"] or "household_name" in kwargs["update_fields"]
         ):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_independent(self) -> bool:
+        """A household or individual producer belonging to no cooperative."""
+        return self.kind == SellerKind.INDEPENDENT
+
+    @property
+    def seller_label(self) -> str:
+        """Who sells, for the store's header: the organisation, or the producer kind."""
+        if self.organisation_id is None:
+            return str(SellerKind.INDEPENDENT.label)
+        return self.organisation.name
 
     @property
     def is_public(self) -> bool:
@@ -164,9 +205,9 @@ class Store(models.Model):
     def pickup_place(self) -> str:
         """Where buyers pick up: "street, ward, province" ("" without pickup).
 
-        The province is the ward's (always the organisation's province, see
+        The province is the ward's (always the store's province, see
         ``services.stores``); a store saved before the ward picker has only the street
-        and the organisation's province.
+        and the store's province.
         """
         if not self.offers_pickup:
             return ""
@@ -174,7 +215,7 @@ class Store(models.Model):
         if self.pickup_ward_id:
             parts += [self.pickup_ward.name, self.pickup_ward.province.name]
         else:
-            parts.append(self.organisation.province.name)
+            parts.append(self.province.name)
         return ", ".join(p for p in parts if p)
 
     @property

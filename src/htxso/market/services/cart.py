@@ -166,6 +166,8 @@ def cart_lines(cart: Cart | None) -> list[CartLine]:
         return []
     return list(
         cart.lines.select_related(
-            "variant__product__store__organisation__province", "variant__product__category"
+            "variant__product__store__organisation__province",
+            "variant__product__store__province",
+            "variant__product__category",
         ).order_by("variant__product__store_id", "added_at", "id")
     )

@@ -221,7 +221,7 @@ def product_save(
     errors.raise_if_any()
     before = None
     if product is None:
-        product = Product(store=store, province_id=store.organisation.province_id)
+        product = Product(store=store, province_id=store.province_id)
         action = "product.create"
         publish = data.get("publish", True)
         product.status = ProductStatus.ACTIVE if publish else ProductStatus.DRAFT

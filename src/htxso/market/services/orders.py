@@ -384,7 +384,7 @@ def seller_emails(store) -> list[str]:
     emails = []
     if store.owner_id and store.owner.email:
         emails.append(store.owner.email)
-    if store.organisation.email:
+    if store.organisation_id and store.organisation.email:
         emails.append(store.organisation.email)
     return emails
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -60,6 +61,25 @@ def seller_organisations(user: Any) -> list[Organisation]:
     )
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a store is: its province and the name it is known by there (the
+    organisation's, or an independent producer's store name)."""
+
+    province: Any
+    name: str
+
+    @classmethod
+    def of_store(cls, store: Store) -> _Place:
+        if store.organisation_id is not None:
+            return cls(store.organisation.province, store.organisation.name)
+        return cls(store.province, store.name)
+
+    @classmethod
+    def of_organisation(cls, organisation: Organisation) -> _Place:
+        return cls(organisation.province, organisation.name)
+
+
 def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
     base = slugify(fold(name))[:120] or "gian-hang"
     slug, n = base, 2
@@ -68,11 +88,11 @@ def _unique_slug(name: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _pickup_ward(errors: Errors, data: dict, organisation: Organisation, offers_pickup: bool):
+def _pickup_ward(errors: Errors, data: dict, place: _Place, offers_pickup: bool):
     """The pickup ward from ``data["pickup_ward"]`` (a ward code from the picker).
 
-    The ward must lie in the organisation's province: the store's province *is* the
-    organisation's (scoping, the provincial officer who verifies it, the market's
+    The ward must lie in the store's province: the organisation's, or an independent
+    producer's own (scoping, the provincial officer who verifies it, the market's
     province filter), so a pickup point elsewhere would sit outside the province that
     vouches for the store.  A cooperative selling across a border uses delivery.
     """
@@ -87,7 +107,7 @@ def _pickup_ward(errors: Errors, data: dict, organisation: Organisation, offers_
                 _("This ward is not in the list. Choose the ward or commune again."),
                 "invalid_choice",
             )
-        elif ward.province_id != organisation.province_id:
+        elif ward.province_id != place.province.pk:
             errors.add(
                 "pickup_ward",
                 _(
@@ -98,8 +118,8 @@ def _pickup_ward(errors: Errors, data: dict, organisation: Organisation, offers_
                 {
                     "ward": ward.name,
                     "ward_province": ward.province.name,
-                    "province": organisation.province.name,
-                    "organisation": organisation.name,
+                    "province": place.province.name,
+                    "organisation": place.name,
                 },
             )
             ward = None
@@ -129,7 +149,7 @@ def pickup_suggestion(organisation: Organisation) -> dict:
     return {"pickup_address": ", ".join(parts)[:255], "pickup_ward": ward.pk if ward else ""}
 
 
-def _store_values(errors: Errors, data: dict, organisation: Organisation) -> dict:
+def _store_values(errors: Errors, data: dict, place: _Place) -> dict:
     values = {
         "name": text(errors, "name", data.get("name"), max_length=120, required=True),
         "description": rich_text(
@@ -157,7 +177,7 @@ def _store_values(errors: Errors, data: dict, organisation: Organisation) -> dic
         )
     if values["offers_pickup"] and not values["pickup_address"]:
         errors.add("pickup_address", _("Enter where buyers pick up their goods."), "required")
-    values["pickup_ward"] = _pickup_ward(errors, data, organisation, values["offers_pickup"])
+    values["pickup_ward"] = _pickup_ward(errors, data, place, values["offers_pickup"])
     phone = data.get("phone") or ""
     if phone.strip():
         try:
@@ -192,7 +212,8 @@ def store_create(*, actor: Actor, organisation: Organisation, data: dict, logo=N
     household of it when ``data["kind"] == "household"``)."""
     kind = data.get("kind") or SellerKind.COOPERATIVE
     errors = Errors()
-    if kind not in SellerKind.values:
+    if kind not in SellerKind.values or kind == SellerKind.INDEPENDENT:
+        # an independent producer's store is opened by an approved store request
         errors.add("kind", _("Choose who sells."), "invalid_choice")
     # Who opens a store acts for the organisation: the VCA or its manager; a member
     # opens only their household's store.
@@ -213,11 +234,12 @@ def store_create(*, actor: Actor, organisation: Organisation, data: dict, logo=N
     household = text(errors, "household_name", data.get("household_name"), max_length=120)
     if kind == SellerKind.HOUSEHOLD and not household:
         errors.add("household_name", _("Enter the household's name."), "required")
-    values = _store_values(errors, data, organisation)
+    values = _store_values(errors, data, _Place.of_organisation(organisation))
     logo_file = _logo(errors, logo)
     errors.raise_if_any()
     store = Store(
         organisation=organisation,
+        province_id=organisation.province_id,
         kind=kind,
         household_name=household if kind == SellerKind.HOUSEHOLD else "",
         owner=None if isinstance(actor, SystemActor) else actor,
@@ -253,7 +275,7 @@ def store_update(*, actor: Actor, store: Store, data: dict, logo=None) -> Store:
     store = Store.objects.select_for_update().get(pk=store.pk)
     before = snap(store)
     errors = Errors()
-    values = _store_values(errors, data, store.organisation)
+    values = _store_values(errors, data, _Place.of_store(store))
     if store.kind == SellerKind.HOUSEHOLD:
         household = text(
             errors, "household_name", data.get("household_name"), max_length=120, required=True
@@ -280,8 +302,11 @@ def store_update(*, actor: Actor, store: Store, data: dict, logo=None) -> Store:
 
 
 def registry_problems(store: Store) -> list[str]:
-    """Why the registry does not back this store (empty when it does)."""
+    """Why the registry does not back this store (empty when it does; an independent
+    producer's store has no registry record: its store request was verified)."""
     org = store.organisation
+    if org is None:
+        return []
     problems = []
     if org.status != OrganisationStatus.ACTIVE:
         problems.append(
@@ -385,7 +410,7 @@ def _notify_owner(store: Store, template) -> None:
     recipients = []
     if store.owner_id and store.owner.email:
         recipients.append(store.owner.email)
-    if store.organisation.email:
+    if store.organisation_id and store.organisation.email:
         recipients.append(store.organisation.email)
     email_after_commit(
         subject=str(_("HTX Số market: your store")),
