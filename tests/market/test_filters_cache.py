@@ -39,3 +39,21 @@ def test_languages_do_not_share_a_panel(client):
     assert "Tất cả tỉnh" in vi or "Tất cả các tỉnh" in vi
     assert "All provinces" in en
     assert "All provinces" not in vi
+
+
+def test_product_sizes_follow_stock_and_price(client, market):
+    """The sizes block of a product page is cached per sizes, prices and stock: a
+    sold-out size or a new price shows at once."""
+    from htxso.market.models import Variant
+
+    product = market.honey
+    variant = product.variants.filter(is_active=True).order_by("position").first()
+    url = f"/cho/san-pham/{product.pk}/"
+    first = client.get(url).content.decode()
+    assert f'value="{variant.pk}"' in first and "variant--out" not in first
+    Variant.objects.filter(pk=variant.pk).update(stock=0, price=123456)
+    again = client.get(url).content.decode()
+    assert "variant--out" in again and "123.456" in again
+    client.cookies["htxso_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "sold out" in english

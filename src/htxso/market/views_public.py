@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from htxso.core.access import access
 from htxso.core.gtin_links import TRACE, gtin_page_url
@@ -105,7 +106,11 @@ def product_detail(request, product_id: int):
         {
             "product": product,
             "variants": variants,
-            "form": CartAddForm(variants=variants, next_url=request.path),
+            # the sizes and quantity are a cached fragment (the same for every visitor
+            # while the sizes, prices and stock are the same): the form is built only
+            # when the fragment is rendered
+            "form": SimpleLazyObject(lambda: CartAddForm(variants=variants, next_url=request.path)),
+            "buy_key": "|".join(f"{v.pk}:{v.price}:{v.stock}:{v.label}" for v in variants),
             "images": list(product.images.all()),
             "reviews": selectors.product_reviews(product),
             "ocop_stars": product.ocop_stars,
