@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from htxso.core.consent import log_sensitive_export
 from htxso.core.errors import Kind, ServiceError
 from htxso.core.files import PRIVATE, private_file_response, private_storage
 from htxso.core.forms import show_service_error
-from htxso.core.policy import allowed, get_allowed_or_404
+from htxso.core.policy import allowed, get_allowed_or_404, holds_at
 from htxso.geo.models import Province
 
 from .importing import report as import_report
@@ -367,6 +368,20 @@ def import_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     name = job.report.get("report_file")
     filename = f"bao-cao-nhap-{job.pk}.xlsx"
     if job.kind in (ImportKind.MEMBERS, ImportKind.WORKERS):  # rows keyed by ID number
+        # ID numbers are sensitive data: only the roles that work with them (a
+        # department viewer reads the import's figures on its page, not the rows)
+        if not holds_at(
+            request.user,
+            roles.SENSITIVE_READERS,
+            province=job.province_id,
+            organisation=job.organisation_id,
+        ):
+            raise PermissionDenied(
+                _(
+                    "This report lists people by their ID number: only the province's "
+                    "officer, the cooperative's manager and the VCA may download it."
+                )
+            )
         log_sensitive_export(
             actor=request.user,
             what=f"{job.get_kind_display()}: {job.original_name}"[:200],
