@@ -23,15 +23,14 @@ thumbnail is made. Output is JPEG, or WebP when the image has transparency (logo
 
 from __future__ import annotations
 
-import contextlib
 import io
-import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from htxso.core.errors import ServiceError
+from htxso.core.images import ImageRules, ImageTrouble, Problem, decode, pixels_only, read_limited
 
 __all__ = [
     "ALLOWED_FORMATS",
@@ -72,69 +71,55 @@ class ProcessedImage:
         return "webp" if self.content_type == "image/webp" else "jpg"
 
 
-def _too_big() -> ImageRejected:
-    return ImageRejected(
-        "image_too_big",
-        _("The photo is larger than %(limit)s MB. Choose a smaller photo."),
-        {"limit": MAX_BYTES // (1024 * 1024)},
-    )
+RULES = ImageRules(
+    max_bytes=MAX_BYTES,
+    max_pixels=MAX_PIXELS,
+    min_size=MIN_SIZE,
+    full_size=FULL_SIZE,
+    formats=ALLOWED_FORMATS,
+)
 
 
-def _read_limited(file) -> bytes:
-    size = getattr(file, "size", None)
-    if isinstance(size, int) and size > MAX_BYTES:
-        raise _too_big()
-    if hasattr(file, "seek"):
-        with contextlib.suppress(OSError, ValueError):
-            file.seek(0)
-    data = file.read(MAX_BYTES + 1)
-    if isinstance(data, str):  # a text-mode file is not a photo
-        raise ImageRejected("image_not_image", _("This file is not a photo."))
-    if len(data) > MAX_BYTES:
-        raise _too_big()
-    if not data:
-        raise ImageRejected("image_empty", _("The file is empty."))
-    return data
-
-
-def _open(data: bytes) -> Image.Image:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise ImageRejected(
-            "image_not_image",
-            _("This file is not a photo. Choose a JPEG, PNG or WebP image."),
-        ) from None
-    if image.format not in ALLOWED_FORMATS:
-        raise ImageRejected(
+def _rejected(trouble: ImageTrouble) -> ImageRejected:
+    """The seller's words for what ``core.images`` found wrong."""
+    problem, params = trouble.problem, trouble.params
+    if problem is Problem.TOO_BIG:
+        return ImageRejected(
+            "image_too_big",
+            _("The photo is larger than %(limit)s MB. Choose a smaller photo."),
+            {"limit": MAX_BYTES // (1024 * 1024)},
+        )
+    if problem is Problem.EMPTY:
+        return ImageRejected("image_empty", _("The file is empty."))
+    if problem is Problem.BAD_FORMAT:
+        return ImageRejected(
             "image_bad_format",
             _("Photos in %(format)s format are not accepted. Use JPEG, PNG or WebP."),
-            {"format": image.format or "?"},
+            {"format": params["format"]},
         )
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise _too_many_pixels()
-    if width < MIN_SIZE or height < MIN_SIZE:
-        raise ImageRejected(
+    if problem is Problem.TOO_MANY_PIXELS:
+        return ImageRejected(
+            "image_too_many_pixels",
+            _("The photo has too many pixels (at most %(limit)s megapixels)."),
+            {"limit": MAX_PIXELS // 1_000_000},
+        )
+    if problem is Problem.TOO_SMALL:
+        return ImageRejected(
             "image_too_small",
             _(
                 "The photo is too small (%(width)s x %(height)s px); it must be at least"
                 " %(min)s px wide and high."
             ),
-            {"width": width, "height": height, "min": MIN_SIZE},
+            params,
         )
-    return image
-
-
-def _too_many_pixels() -> ImageRejected:
+    if problem is Problem.CORRUPT:
+        return ImageRejected(
+            "image_corrupt",
+            _("The photo is damaged or incomplete and cannot be read. Try another photo."),
+        )
     return ImageRejected(
-        "image_too_many_pixels",
-        _("The photo has too many pixels (at most %(limit)s megapixels)."),
-        {"limit": MAX_PIXELS // 1_000_000},
+        "image_not_image",
+        _("This file is not a photo. Choose a JPEG, PNG or WebP image."),
     )
 
 
@@ -164,18 +149,9 @@ def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     return converted if converted is not None else image
 
 
-def _pixels_only(image: Image.Image) -> Image.Image:
-    """A new image holding only the pixels: no ``info`` (comment, exif, xmp, icc,
-    PNG text), so nothing of the upload but its picture reaches the encoder."""
-    fresh = Image.new(image.mode, image.size)
-    fresh.paste(image)
-    fresh.info = {}
-    return fresh
-
-
 def _encode(image: Image.Image, *, alpha: bool) -> bytes:
     out = io.BytesIO()
-    image = _pixels_only(image)
+    image = pixels_only(image)
     if alpha:
         image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4, exif=b"", xmp=b"")
     else:
@@ -193,25 +169,10 @@ def _encode(image: Image.Image, *, alpha: bool) -> bytes:
 
 def process_upload(file) -> ProcessedImage:
     """Check and re-encode an uploaded photo (see the module documentation)."""
-    data = _read_limited(file)
-    image = _open(data)
     try:
-        if image.format == "JPEG":
-            # Decode at a reduced scale when the photo is much larger than needed.
-            image.draft("RGB", (FULL_SIZE, FULL_SIZE))
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-            # A colour profile only makes sense on the RGB pixels it describes.
-            icc = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
-            image = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
-    except (OSError, ValueError, SyntaxError, EOFError):
-        raise ImageRejected(
-            "image_corrupt",
-            _("The photo is damaged or incomplete and cannot be read. Try another photo."),
-        ) from None
+        image, icc = decode(read_limited(file, MAX_BYTES), RULES)
+    except ImageTrouble as trouble:
+        raise _rejected(trouble) from None
     alpha = _has_alpha(image)
     image = image.convert("RGBA" if alpha else "RGB")
     image = _to_srgb(image, icc)

@@ -22,15 +22,14 @@ is kept as it is, after the checks.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
-import warnings
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from htxso.core import images
 from htxso.core.errors import Kind, ServiceError
 from htxso.core.text import clean_text
 
@@ -43,6 +42,13 @@ IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
 #: PDF names that run something when the file is opened
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia)\b")
 FIELD = "document"
+RULES = images.ImageRules(
+    max_bytes=MAX_BYTES,
+    max_pixels=MAX_PIXELS,
+    min_size=MIN_SIZE,
+    full_size=FULL_SIZE,
+    formats=IMAGE_FORMATS,
+)
 
 
 @dataclass(frozen=True)
@@ -89,20 +95,36 @@ def _too_many_pixels() -> ServiceError:
 
 
 def read_limited(upload) -> bytes:
-    size = getattr(upload, "size", None)
-    if isinstance(size, int) and size > MAX_BYTES:
-        raise _too_big()
-    if hasattr(upload, "seek"):
-        with contextlib.suppress(OSError, ValueError):
-            upload.seek(0)
-    data = upload.read(MAX_BYTES + 1)
-    if isinstance(data, str):
-        raise _wrong_type()
-    if len(data) > MAX_BYTES:
-        raise _too_big()
-    if not data:
-        raise _bad("document_empty", _("The file is empty."))
-    return data
+    try:
+        return images.read_limited(upload, MAX_BYTES)
+    except images.ImageTrouble as trouble:
+        raise _problem(trouble) from None
+
+
+def _problem(trouble: images.ImageTrouble) -> ServiceError:
+    """The requester's words for what ``core.images`` found wrong."""
+    problem = trouble.problem
+    if problem is images.Problem.TOO_BIG:
+        return _too_big()
+    if problem is images.Problem.EMPTY:
+        return _bad("document_empty", _("The file is empty."))
+    if problem is images.Problem.TOO_MANY_PIXELS:
+        return _too_many_pixels()
+    if problem is images.Problem.TOO_SMALL:
+        return _bad(
+            "document_too_small",
+            _(
+                "The photo is too small to be read (%(width)s x %(height)s px); take it "
+                "again, closer, at least %(min)s px wide and high."
+            ),
+            trouble.params,
+        )
+    if problem is images.Problem.CORRUPT:
+        return _bad(
+            "document_corrupt",
+            _("The photo is damaged or incomplete and cannot be read. Take it again."),
+        )
+    return _wrong_type()  # not an image, or not JPEG/PNG/WebP
 
 
 def _clean_name(raw: str, extension: str) -> str:
@@ -134,41 +156,9 @@ def _check_pdf(data: bytes) -> bytes:
 
 def _check_image(data: bytes) -> bytes:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        raise _wrong_type() from None
-    if image.format not in IMAGE_FORMATS:
-        raise _wrong_type()
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise _too_many_pixels()
-    if width < MIN_SIZE or height < MIN_SIZE:
-        raise _bad(
-            "document_too_small",
-            _(
-                "The photo is too small to be read (%(width)s x %(height)s px); take it "
-                "again, closer, at least %(min)s px wide and high."
-            ),
-            {"width": width, "height": height, "min": MIN_SIZE},
-        )
-    try:
-        if image.format == "JPEG":
-            image.draft("RGB", (FULL_SIZE, FULL_SIZE))
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image.load()
-            image = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels() from None
-    except (OSError, ValueError, SyntaxError, EOFError):
-        raise _bad(
-            "document_corrupt",
-            _("The photo is damaged or incomplete and cannot be read. Take it again."),
-        ) from None
+        image, _icc = images.decode(data, RULES)
+    except images.ImageTrouble as trouble:
+        raise _problem(trouble) from None
     if image.mode in ("RGBA", "LA", "PA", "P"):
         # a transparent background becomes white, as on paper
         rgba = image.convert("RGBA")
@@ -178,8 +168,7 @@ def _check_image(data: bytes) -> bytes:
     else:
         image = image.convert("RGB")
     image.thumbnail((FULL_SIZE, FULL_SIZE), Image.Resampling.LANCZOS)
-    fresh = Image.new("RGB", image.size)
-    fresh.paste(image)  # pixels only: no info (exif, comments, icc, xmp) reaches the file
+    fresh = images.pixels_only(image)  # no exif, comments, icc, xmp reach the file
     out = io.BytesIO()
     fresh.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, exif=b"", comment=b"")
     return out.getvalue()
