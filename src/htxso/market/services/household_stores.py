@@ -31,11 +31,10 @@ from htxso.core.messaging import Channel, send_after_commit
 from htxso.geo.models import Province, Ward
 from htxso.registry.data.ethnicities import ETHNICITIES
 
-from ..banks import bank_by_bin
 from ..models import SellerKind, Store, StoreRequest, StoreRequestStatus, StoreStatus
 from ..models.household_stores import OPEN_STATES
 from .common import Errors, rich_text, text
-from .stores import _ACCOUNT_RE, _unique_slug
+from .stores import _unique_slug, bank_account_values
 
 ACTION_LABELS.update(
     {
@@ -121,22 +120,7 @@ def _place(errors: Errors, data: dict) -> tuple[Province | None, Ward | None]:
 
 def bank_values(errors: Errors, data: dict) -> dict:
     """The bank account for VietQR as the store settings ask it: both or neither."""
-    bin_ = str(data.get("bank_bin") or "").strip()
-    account = re.sub(r"[\s.-]", "", str(data.get("bank_account") or ""))
-    if bin_ and bank_by_bin(bin_) is None:
-        errors.add("bank_bin", _("Choose a bank from the list."), "unknown_bank")
-    if account and not _ACCOUNT_RE.fullmatch(account):
-        errors.add(
-            "bank_account",
-            _("An account number has 4 to 19 digits or letters, without spaces."),
-            "bad_account",
-        )
-    if bool(bin_) != bool(account):
-        errors.add(
-            "bank_account" if bin_ else "bank_bin",
-            _("Give both the bank and the account number, or neither."),
-            "bank_incomplete",
-        )
+    bin_, account = bank_account_values(errors, data)
     holder = text(
         errors, "bank_account_name", data.get("bank_account_name"), max_length=100
     ).upper()

@@ -186,8 +186,16 @@ def _store_values(errors: Errors, data: dict, place: _Place) -> dict:
             errors.add("phone", exc.message, exc.code, exc.params)
     else:
         values["phone"] = ""
-    bin_ = (data.get("bank_bin") or "").strip()
-    account = re.sub(r"[\s.-]", "", data.get("bank_account") or "")
+    values["bank_bin"], values["bank_account"] = bank_account_values(errors, data)
+    return values
+
+
+def bank_account_values(errors: Errors, data: dict) -> tuple[str, str]:
+    """The bank (BIN) and account number a store is paid to by VietQR: both or neither,
+    the bank from the list, the number 4 to 19 digits or letters (spaces, dots and
+    dashes as people type them are dropped).  One rule for every kind of store."""
+    bin_ = str(data.get("bank_bin") or "").strip()
+    account = re.sub(r"[\s.-]", "", str(data.get("bank_account") or ""))
     if bin_ and bank_by_bin(bin_) is None:
         errors.add("bank_bin", _("Choose a bank from the list."), "unknown_bank")
     if account and not _ACCOUNT_RE.fullmatch(account):
@@ -202,8 +210,7 @@ def _store_values(errors: Errors, data: dict, place: _Place) -> dict:
             _("Give both the bank and the account number, or neither."),
             "bank_incomplete",
         )
-    values["bank_bin"], values["bank_account"] = bin_, account
-    return values
+    return bin_, account
 
 
 @transaction.atomic
