@@ -205,7 +205,7 @@ def invitation_create(
     with transaction.atomic():
         if person is not None:
             # the row itself is locked so two managers inviting at once make one invitation
-            locked = Person.objects.select_for_update().get(pk=person.pk)
+            locked = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
             if locked.user_id:
                 raise conflict(
                     gettext_lazy("%(name)s already has an account linked to the register."),
@@ -323,7 +323,7 @@ def invitation_send(*, actor: Actor, invitation: Invitation, base_url: str = "")
         )
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "province", "inviter")
             .get(pk=invitation.pk)
         )
@@ -367,7 +367,7 @@ def invitation_print(
         for invitation in invitations:
             Invitation.policy.require(actor, "change", invitation)
             locked = (
-                Invitation.objects.select_for_update()
+                Invitation.objects.select_for_update(of=("self",))
                 .select_related("organisation", "province", "person")
                 .get(pk=invitation.pk)
             )
@@ -474,7 +474,7 @@ def invitation_revoke(*, actor: Actor, invitation: Invitation) -> None:
     no-op; an accepted invitation cannot be revoked (remove the role instead)."""
     Invitation.policy.require(actor, "change", invitation)
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        locked = Invitation.objects.select_for_update(of=("self",)).get(pk=invitation.pk)
         if locked.state == InvitationState.REVOKED:
             return
         if locked.state == InvitationState.ACCEPTED:
@@ -528,7 +528,7 @@ def invitation_accept(
     simultaneous accepts succeeds (``invitation_used``)."""
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("organisation", "province", "person")
             .get(pk=invitation.pk)
         )

@@ -241,7 +241,7 @@ def _other_active_vca(user: User) -> bool:
     """Whether an active VCA administrator other than ``user`` remains (locks the VCA
     administrators' rows, so two removals at once cannot both pass)."""
     rows = list(
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .filter(role=Role.VCA_ADMIN)
         .values_list("user_id", "user__is_active")
     )
@@ -363,7 +363,7 @@ def account_deactivate(*, actor: Actor, user: User) -> bool:
         raise conflict(_("You cannot deactivate your own account."), "cannot_deactivate_self")
     _require_whole(actor=actor, user=user, what=_("deactivate"))
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if not locked.is_active:
             return False
         if RoleAssignment.objects.filter(
@@ -387,7 +387,7 @@ def account_reactivate(*, actor: Actor, user: User) -> bool:
     """Let a deactivated user sign in again.  ``False`` when already active."""
     _require_whole(actor=actor, user=user, what=_("reactivate"))
     with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if locked.is_active:
             return False
         locked.is_active = True
@@ -415,7 +415,7 @@ def account_two_factor_reset(*, actor: Actor, user: User) -> bool:
         )
     _require_whole(actor=actor, user=user, what=_("reset two-factor sign-in of"))
     with transaction.atomic():
-        User.objects.select_for_update().get(pk=user.pk)
+        User.objects.select_for_update(of=("self",)).get(pk=user.pk)
         if not TOTPDevice.objects.filter(user=user).exists():
             return False
         account_services.two_factor_disable(actor=actor, user=user)

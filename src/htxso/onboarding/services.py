@@ -142,7 +142,7 @@ class _Lazy:
 
 def _lock(req: AccessRequest) -> AccessRequest:
     return (
-        AccessRequest.objects.select_for_update()
+        AccessRequest.objects.select_for_update(of=("self",))
         .select_related("organisation", "requester", "province")
         .get(pk=req.pk)
     )

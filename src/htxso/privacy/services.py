@@ -164,7 +164,7 @@ def _open_request(
     *, actor: Actor, user: User, kind: str, field: str = "", text: str = ""
 ) -> PrivacyRequest:
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        User.objects.select_for_update(of=("self",)).filter(pk=user.pk).first()
         existing = PrivacyRequest.objects.filter(
             user=user, kind=kind, status=RequestStatus.SUBMITTED
         ).first()
@@ -210,7 +210,7 @@ def deletion_request(
             ),
         )
     with transaction.atomic():
-        locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
+        locked = User.objects.select_for_update(of=("self",)).filter(pk=user.pk, is_active=True).first()
         if locked is None:  # a second click on the same form
             raise _conflict("account_closed", _("This account is already closed."))
         if must_keep(locked):
@@ -231,7 +231,7 @@ def decide(
         msg = _("Give the reason of the refusal: the person reads it.")
         raise ServiceError("reason_required", msg, fields={"reason": [msg]})
     with transaction.atomic():
-        req = PrivacyRequest.objects.select_for_update().get(pk=request.pk)
+        req = PrivacyRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
         if req.status != RequestStatus.SUBMITTED:
             raise _conflict("request_decided", _("This request has already been decided."))
         if not isinstance(actor, SystemActor) and req.user_id == actor.pk:

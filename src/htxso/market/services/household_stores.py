@@ -176,7 +176,7 @@ def _notify(req: StoreRequest, message: Any, **params: Any) -> None:
 
 def _locked(req: StoreRequest) -> StoreRequest:
     return (
-        StoreRequest.objects.select_for_update()
+        StoreRequest.objects.select_for_update(of=("self",))
         .select_related("requester", "province", "ward")
         .get(pk=req.pk)
     )

@@ -279,7 +279,7 @@ def _logo(errors: Errors, upload):
 @transaction.atomic
 def store_update(*, actor: Actor, store: Store, data: dict, logo=None) -> Store:
     Store.policy.require(actor, "change", store)
-    store = Store.objects.select_for_update().get(pk=store.pk)
+    store = Store.objects.select_for_update(of=("self",)).get(pk=store.pk)
     before = snap(store)
     errors = Errors()
     values = _store_values(errors, data, _Place.of_store(store))
@@ -336,7 +336,7 @@ def registry_problems(store: Store) -> list[str]:
 def store_submit(*, actor: Actor, store: Store) -> Store:
     """Ask the provincial alliance to verify the store."""
     Store.policy.require(actor, "change", store)
-    store = Store.objects.select_for_update().get(pk=store.pk)
+    store = Store.objects.select_for_update(of=("self",)).get(pk=store.pk)
     if store.status not in (StoreStatus.DRAFT, StoreStatus.REJECTED):
         raise ServiceError("store_not_draft", _("This store has already been sent."))
     store.status = StoreStatus.PENDING
@@ -350,7 +350,7 @@ def store_submit(*, actor: Actor, store: Store) -> Store:
 @transaction.atomic
 def store_verify(*, actor: Actor, store: Store) -> Store:
     Store.policy.require(actor, "verify", store)
-    store = Store.objects.select_for_update().select_related("organisation").get(pk=store.pk)
+    store = Store.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=store.pk)
     if store.status not in (StoreStatus.PENDING, StoreStatus.SUSPENDED, StoreStatus.REJECTED):
         raise ServiceError(
             "store_not_pending", _("Only a store waiting for verification can be verified.")
@@ -375,7 +375,7 @@ def _decide(*, actor: Actor, store: Store, status: str, reason: str, action: str
     errors = Errors()
     reason = text(errors, "reason", reason, max_length=500, required=True)
     errors.raise_if_any()
-    store = Store.objects.select_for_update().get(pk=store.pk)
+    store = Store.objects.select_for_update(of=("self",)).get(pk=store.pk)
     if store.status not in allowed:
         raise ServiceError("store_bad_state", _("This store is not in a state that allows it."))
     store.status = status
