@@ -210,7 +210,9 @@ def deletion_request(
             ),
         )
     with transaction.atomic():
-        locked = User.objects.select_for_update(of=("self",)).filter(pk=user.pk, is_active=True).first()
+        locked = (
+            User.objects.select_for_update(of=("self",)).filter(pk=user.pk, is_active=True).first()
+        )
         if locked is None:  # a second click on the same form
             raise _conflict("account_closed", _("This account is already closed."))
         if must_keep(locked):

@@ -350,7 +350,11 @@ def store_submit(*, actor: Actor, store: Store) -> Store:
 @transaction.atomic
 def store_verify(*, actor: Actor, store: Store) -> Store:
     Store.policy.require(actor, "verify", store)
-    store = Store.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=store.pk)
+    store = (
+        Store.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=store.pk)
+    )
     if store.status not in (StoreStatus.PENDING, StoreStatus.SUSPENDED, StoreStatus.REJECTED):
         raise ServiceError(
             "store_not_pending", _("Only a store waiting for verification can be verified.")
