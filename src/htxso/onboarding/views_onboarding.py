@@ -311,47 +311,50 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("onboarding:review", req.pk)
 
 
-@access(roles=roles.REVIEWERS)
-@require_POST
-def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+def _decide_with_text(request: HttpRequest, pk: int, form_class, form_key: str, run, done):
+    """Refuse or ask: a decision that carries a text (the reason, the question).  On
+    success the reviewer goes back to the request with ``done``; a refused input stays
+    on the review page under its form (400)."""
     req = _staff_get(request, pk, "decide")
-    form = RefuseForm(request.POST)
-    if form.is_valid():
-        done = form.apply(
-            lambda: services.request_refuse(
-                actor=request.user, access_request=req, reason=form.cleaned_data["reason"]
-            )
-        )
-        if done is not None:
-            messages.success(request, _("Refused. The person was told the reason."))
-            return redirect("onboarding:review", req.pk)
+    form = form_class(request.POST)
+    if form.is_valid() and form.apply(lambda: run(req, form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect("onboarding:review", req.pk)
     return render(
         request,
         "onboarding/review.html",
-        _review_context(request, req, refuse_form=form),
+        _review_context(request, req, **{form_key: form}),
         status=400,
     )
 
 
 @access(roles=roles.REVIEWERS)
 @require_POST
-def ask(request: HttpRequest, pk: int) -> HttpResponse:
-    req = _staff_get(request, pk, "decide")
-    form = AskForm(request.POST)
-    if form.is_valid():
-        done = form.apply(
-            lambda: services.request_ask(
-                actor=request.user, access_request=req, message=form.cleaned_data["message"]
-            )
-        )
-        if done is not None:
-            messages.success(request, _("Your question was sent to the person by SMS."))
-            return redirect("onboarding:review", req.pk)
-    return render(
+def refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_with_text(
         request,
-        "onboarding/review.html",
-        _review_context(request, req, ask_form=form),
-        status=400,
+        pk,
+        RefuseForm,
+        "refuse_form",
+        lambda req, data: services.request_refuse(
+            actor=request.user, access_request=req, reason=data["reason"]
+        ),
+        _("Refused. The person was told the reason."),
+    )
+
+
+@access(roles=roles.REVIEWERS)
+@require_POST
+def ask(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide_with_text(
+        request,
+        pk,
+        AskForm,
+        "ask_form",
+        lambda req, data: services.request_ask(
+            actor=request.user, access_request=req, message=data["message"]
+        ),
+        _("Your question was sent to the person by SMS."),
     )
 
 
