@@ -3,7 +3,7 @@
 Every computed criterion of a national call (youth share, profit over the last year and
 over two years, value-chain links, OCOP, classification grade, time in operation, kind,
 sector) is evaluated for every generated cooperative through
-``programs.eligibility.evaluate_many`` (batched facts + rule functions), alternating
+``registry.rules.batch.evaluate_many`` (batched facts + rule functions), alternating
 (ABBA) with a raw ``cursor.execute`` + ``fetchall`` of exactly the SQL the facts loader
 runs (the same registry rows, no Python work).  Limits: the evaluation issues a fixed
 number of queries (≤ 6) and takes ≤ 6× the time to read its rows; throughput
@@ -43,9 +43,9 @@ def run(ctx: Context) -> Result:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from htxso.programs.eligibility import evaluate_many
-    from htxso.programs.facts import fact_querysets, needs_for
     from htxso.registry.models import Organisation
+    from htxso.registry.rules.batch import evaluate_many
+    from htxso.registry.rules.facts import fact_querysets, needs_for
 
     generated = ensure_generated(ctx)
     criteria = [SimpleNamespace(kind=k, params=p) for k, p in CRITERIA]

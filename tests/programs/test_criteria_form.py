@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from htxso.programs.forms_criteria import KIND_SETTINGS, CriterionForm
 from htxso.programs.models import CriterionKind
+from htxso.registry.rules.forms import KIND_SETTINGS, CriterionForm
 
 from .helpers import make_call
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 from django.utils import translation
 
-from htxso.programs import rules
-from htxso.programs.rules import OrgFacts, ReportFacts
+from htxso.registry.rules import engine as rules
+from htxso.registry.rules.engine import OrgFacts, ReportFacts
 
 ON = dt.date(2024, 3, 27)
 

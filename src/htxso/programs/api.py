@@ -10,10 +10,10 @@ from htxso.core import roles
 from htxso.core.api import route
 from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id, Offset
+from htxso.registry.rules.text import describe
 
 from . import selectors
 from .models import Application, ApplicationStatus, CallStatus, ProvinceDecision
-from .rules_text import describe
 
 router = Router(tags=["programs"])
 

@@ -117,9 +117,8 @@ def _create(vca, title, criteria, **extra):
 def _passing(call, province: str) -> tuple[list, list]:
     """Cooperatives of ``province`` meeting every computed criterion, and the others."""
     from htxso.registry.models import Organisation
-
-    from . import rules
-    from .facts import load_facts, needs_for
+    from htxso.registry.rules import engine as rules
+    from htxso.registry.rules.facts import load_facts, needs_for
 
     criteria = [c for c in call.criteria.all() if not c.is_declared]
     orgs = Organisation.objects.filter(

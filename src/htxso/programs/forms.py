@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from htxso.core.formatting import ParseError, parse_vnd
 from htxso.core.forms import bounded_integers, fits_int64
 from htxso.registry.models import OrganisationKind
+from htxso.registry.rules.forms import CriterionForm  # noqa: F401  (re-exported)
 
-from .forms_criteria import CriterionForm  # noqa: F401  (re-exported)
 from .models import Ranking
 
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -19,6 +19,7 @@ from htxso.core.formatting import format_number
 from htxso.core.forms import show_service_error
 from htxso.core.policy import get_allowed_or_404
 from htxso.registry.models import Organisation
+from htxso.registry.rules.text import describe
 
 from . import selectors
 from .forms import (
@@ -32,7 +33,6 @@ from .forms import (
     WithdrawForm,
 )
 from .models import Application, ApplicationStatus, Attachment, Criterion
-from .rules_text import describe
 from .services import applications as services
 from .services import attachments as attachment_services
 from .services import review as review_services

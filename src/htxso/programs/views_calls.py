@@ -284,8 +284,7 @@ def call_detail(request, call_id):
 def criterion_summary(criterion) -> str:
     """The criterion's kind and settings in one line, for people."""
     from htxso.registry.models import OrganisationKind, Sector
-
-    from .rules_text import grade_label, pct
+    from htxso.registry.rules.text import grade_label, pct
 
     p = criterion.params or {}
     kind = criterion.get_kind_display()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from htxso.core import roles
 from htxso.core.policy import Policy
 from htxso.core.scoping import ScopedManager
+from htxso.registry.rules.kinds import CriterionKind  # moved to the shared rule engine
 
 
 class CallStatus(models.TextChoices):
@@ -118,19 +119,6 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class CriterionKind(models.TextChoices):
-    YOUTH_SHARE = "youth_share", _("Share of workers under 35")
-    FINANCE = "finance", _("Revenue or profit over recent years")
-    GRADE = "grade", _("Classification grade")
-    VALUE_CHAIN = "value_chain", _("Active value-chain links")
-    OCOP = "ocop", _("OCOP product")
-    SECTOR = "sector", _("Sector")
-    PROVINCE = "province", _("Province")
-    ORG_KIND = "org_kind", _("Kind of organisation")
-    OPERATING_MONTHS = "operating_months", _("Time in operation")
-    DECLARED = "declared", _("Declared by the applicant, checked by the officer")
 
 
 class Criterion(models.Model):

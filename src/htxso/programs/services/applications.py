@@ -20,9 +20,9 @@ from htxso.core.actors import Actor, SystemActor
 from htxso.core.errors import ServiceError
 from htxso.core.text import TextError, clean_text
 from htxso.registry.models import AnnualReport, OrganisationStatus, Worker
+from htxso.registry.rules import engine as rules
+from htxso.registry.rules.facts import facts_for
 
-from .. import rules
-from ..facts import facts_for
 from ..models import (
     Application,
     ApplicationStatus,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from htxso.core import audit
 from htxso.core.actors import Actor, SystemActor
 from htxso.core.text import TextError, clean_text
+from htxso.registry.rules import engine as rules
 
-from .. import rules
 from ..models import (
     Application,
     ApplicationStatus,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
-from . import rules
+from . import engine as rules
 from .facts import load_facts, needs_for
 
 

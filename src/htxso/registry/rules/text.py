@@ -78,7 +78,7 @@ def describe(code: str, data: dict) -> str:
             "year": data["since"]
         }
     if code == "grade":
-        from .rules import GRADE_ORDER
+        from .engine import GRADE_ORDER
 
         met = GRADE_ORDER.get(data["grade"], -1) >= GRADE_ORDER.get(data["at_least"], 2)
         return _("Classification %(year)s: %(grade)s (at least %(need)s required) %(mark)s") % {

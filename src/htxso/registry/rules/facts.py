@@ -20,7 +20,7 @@ from htxso.registry.models import (
     Worker,
 )
 
-from .rules import OrgFacts, ReportFacts
+from .engine import OrgFacts, ReportFacts
 
 #: Which registry data each kind of criterion reads.
 NEEDS = {

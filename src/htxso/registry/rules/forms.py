@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from htxso.core.forms import bounded_integers
 from htxso.registry.models import Grade, OrganisationKind, Sector
 
-from .models import CriterionKind
+from .kinds import CriterionKind
 
 #: settings of each kind, in the order shown; ``as_of`` is always optional
 KIND_SETTINGS: dict[str, tuple[str, ...]] = {

@@ -249,4 +249,4 @@ def reference_date(params: dict, default: dt.date) -> dt.date:
 
 
 # imported last: describe() needs Django's translation machinery only
-from .rules_text import describe  # noqa: E402
+from .text import describe  # noqa: E402
