@@ -21,6 +21,8 @@ def token_user(raw: str) -> Any:
     now = timezone.now()
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    # which token (its field scope, issue 19) the request came with: registry.sync_feed
+    row.user.htxso_api_token = row  # type: ignore[attr-defined]
     return row.user
 
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import ApiToken
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
     from django_stubs_ext import StrOrPromise
@@ -143,6 +145,17 @@ class ApiTokenForm(forms.Form):
         help_text=_("What this token is for, e.g. “provincial reporting script”."),
     )
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=3650, initial=365)
+    # issue 19: what an external system syncing the registry may read with the token
+    scope = forms.ChoiceField(
+        label=_("Registry sync fields"),
+        choices=[("", _("None (not for the registry sync feed)")), *ApiToken.Scope.choices],
+        required=False,
+        help_text=_(
+            "For another system syncing the registry: public fields only, or also "
+            "address, phone, e-mail and representative (personal data; provincial "
+            "officers and the VCA only)."
+        ),
+    )
 
 
 class NextForm(forms.Form):

@@ -138,9 +138,19 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API.  Only a hash is stored; the token is shown once."""
+    """A bearer token for the API.  Only a hash is stored; the token is shown once.
+
+    ``scope`` says which fields of the registry sync feed (issue 19, ``registry.sync_feed``)
+    a system holding the token reads: ``public`` fields only, or ``full`` (plus the
+    contact and representative fields, personal data, for roles allowed to see them).
+    A token without a scope (made before issue 19, or for scripts) cannot read the feed.
+    """
 
     PREFIX = "htx_"
+
+    class Scope(models.TextChoices):
+        PUBLIC = "public", _("Public registry fields")
+        FULL = "full", _("Public fields, contacts and representative")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
@@ -152,6 +162,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    scope = models.CharField(
+        _("registry fields"), max_length=10, choices=Scope.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("API token")

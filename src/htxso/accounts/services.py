@@ -150,15 +150,37 @@ def user_set_language(*, actor: Actor, user: User, language: str) -> None:
         )
 
 
+def may_read_personal_registry_fields(user: User) -> bool:
+    """May ``user`` hold a token of scope ``full`` (registry personal fields): a staff
+    role among the sensitive readers (the same rule as ``registry.sync_feed``)."""
+    from htxso.core import roles
+    from htxso.core.scoping import get_scope
+
+    scope = get_scope(user)
+    allowed = roles.SENSITIVE_READERS & roles.STAFF
+    return bool(scope.national_roles & allowed) or any(
+        role in allowed and codes for role, codes in scope.provinces_by_role.items()
+    )
+
+
 def api_token_create(
-    *, actor: Actor, user: User, name: str = "", days: int | None = None
+    *, actor: Actor, user: User, name: str = "", days: int | None = None, scope: str = ""
 ) -> tuple[ApiToken, str]:
-    """Create a token; the raw key is returned once and never stored."""
+    """Create a token; the raw key is returned once and never stored.  ``scope`` is the
+    registry sync feed's field scope (``""``: the token cannot read the feed)."""
+    if scope not in ("", *ApiToken.Scope.values):
+        raise ServiceError("token_scope_invalid", _("Choose the registry fields of the token."))
+    if scope == ApiToken.Scope.FULL and not may_read_personal_registry_fields(user):
+        raise ServiceError(
+            "token_scope_not_allowed",
+            _("Your role may not read personal data: choose the public registry fields."),
+        )
     raw = ApiToken.new_raw_key()
     days = settings.HTXSO_API_TOKEN_DAYS if days is None else days
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
+            scope=scope,
             name=nfc(name)[:100],
             key_prefix=raw[:12],
             key_hash=ApiToken.hash_key(raw),

@@ -317,8 +317,9 @@ def api_token_create(request: AuthenticatedRequest) -> HttpResponse:
             user=request.user,
             name=form.cleaned_data["name"],
             days=form.cleaned_data["days"],
+            scope=form.cleaned_data["scope"],
         )
-    except ServiceError as exc:  # pragma: no cover - service validates nothing else today
+    except ServiceError as exc:
         show_service_error(request, exc)
         return redirect("accounts:profile")
     return render(request, "accounts/api_token_created.html", {"raw": raw})

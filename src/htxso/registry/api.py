@@ -8,7 +8,7 @@ from htxso.core import roles
 from htxso.core.api import route
 from htxso.core.schemas import Id, Offset, Text
 
-from . import selectors
+from . import selectors, sync_feed
 
 router = Router(tags=["registry"])
 
@@ -137,15 +137,22 @@ def _out(o) -> dict:
     }
 
 
-def _detail(o, *, public: bool) -> dict:
+def _public_token(request) -> bool:
+    """Did the request come with an API token whose field scope is ``public`` (issue 19)?
+    Such a token reads no contact fields here either, whatever its user's role."""
+    token = getattr(request.user, "htxso_api_token", None)
+    return token is not None and token.scope == sync_feed.PUBLIC
+
+
+def _detail(o, *, public: bool, contacts: bool = True) -> dict:
     day = selectors.today()
     data = _out(o)
     data.update(
-        address=o.address,
+        address=o.address if contacts else "",
         main_products=o.main_products,
         description=o.description,
-        phone=o.phone,
-        email=o.email,
+        phone=o.phone if contacts else "",
+        email=o.email if contacts else "",
         website=o.website,
         charter_capital=o.charter_capital,
         members_official=o.f_official_members,
@@ -209,7 +216,11 @@ def organisation_by_tax_code(request, tax_code: str):
     if len(tax_code) > 14:
         raise Http404
     org = selectors.organisation_by_tax_code(user=request.user, tax_code=tax_code)
-    return _detail(selectors.organisation_get_detailed(user=request.user, pk=org.pk), public=False)
+    return _detail(
+        selectors.organisation_get_detailed(user=request.user, pk=org.pk),
+        public=False,
+        contacts=not _public_token(request),
+    )
 
 
 @route(
@@ -220,7 +231,11 @@ def organisation_by_tax_code(request, tax_code: str):
     summary="One organisation (404 when missing or not yours)",
 )
 def organisation_detail(request, org_id: Id):
-    return _detail(selectors.organisation_get_detailed(user=request.user, pk=org_id), public=False)
+    return _detail(
+        selectors.organisation_get_detailed(user=request.user, pk=org_id),
+        public=False,
+        contacts=not _public_token(request),
+    )
 
 
 @route(

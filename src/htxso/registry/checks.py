@@ -46,6 +46,9 @@ NOT_CHECKED_STATUSES = ("dissolved",)
 LAW_MEMBERS = _("Law on Cooperatives 17/2023/QH15, Art. 4")
 LAW_CAPITAL = _("Law on Cooperatives 17/2023/QH15, Art. 74")
 LAW_REPORT = _("Circular 09/2024/TT-BKHĐT, Art. 6–7")
+LAW_TAX = _("Law on Tax Administration 38/2019/QH14, Art. 39")
+#: Tax statuses (``Organisation.tax_status``, from the tax extract) that are a problem.
+TAX_PROBLEM_STATUSES = ("suspended", "stopped", "left_address", "closing")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class OrgFacts:
     total_capital: int = 0
     #: status of the report for ``reference_report_year(today)``, None when there is none
     report_status: str | None = None
+    #: what the latest applied tax extract says ("" when none was applied)
+    tax_status: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,22 @@ def check_annual_report(facts: OrgFacts, today: dt.date) -> list[LegalWarning]:
     return [LegalWarning("annual_report_missing", message, str(LAW_REPORT))]
 
 
+def check_tax(facts: OrgFacts) -> list[LegalWarning]:
+    """The tax office's extract says the organisation stopped, is suspended, is closing
+    its tax code or is not at its registered address (issue 19)."""
+    if facts.tax_status not in TAX_PROBLEM_STATUSES:
+        return []
+    messages = {
+        "suspended": _("The tax office lists the organisation as temporarily suspended."),
+        "stopped": _("The tax office lists the organisation as having ceased activity."),
+        "left_address": _(
+            "The tax office lists the organisation as not operating at its registered address."
+        ),
+        "closing": _("The tax office lists the organisation as closing its tax code."),
+    }
+    return [LegalWarning("tax_status", str(messages[facts.tax_status]), str(LAW_TAX))]
+
+
 def check_organisation(facts: OrgFacts, today: dt.date) -> list[LegalWarning]:
     """Every warning for one organisation, in a stable order."""
     if facts.status in NOT_CHECKED_STATUSES:
@@ -197,6 +218,7 @@ def check_organisation(facts: OrgFacts, today: dt.date) -> list[LegalWarning]:
         *check_member_capital(facts),
         *check_associate_capital(facts),
         *check_annual_report(facts, today),
+        *check_tax(facts),
     ]
 
 
@@ -215,4 +237,5 @@ def facts_from(org) -> OrgFacts:
         associate_capital=org.f_associate_capital or 0,
         total_capital=org.f_total_capital or 0,
         report_status=org.f_report_status,
+        tax_status=getattr(org, "tax_status", "") or "",
     )

@@ -64,6 +64,10 @@ def seed(ctx: DemoContext) -> None:
     if scheme is None:
         ctx.log("registry: no active classification scheme, scores skipped")
     ctx.data["organisations"] = organisations
+    # issue 19: one applied business-registration and one tax sync for Cao Bằng
+    from .extracts import demo as extracts_demo
+
+    extracts_demo.seed(ctx)
     summary = ", ".join(f"{n} {what}" for what, n in created.items() if n) or "nothing new"
     ctx.log(
         f"registry: {sum(len(v) for v in organisations.values())} demo organisations ({summary})"

@@ -177,6 +177,7 @@ def warning_flags(qs: QuerySet, day: dt.date) -> QuerySet:
         w_member_capital=flag(member_capital),
         w_associates=flag(associates),
         w_report=flag(report),
+        w_tax=flag(Q(tax_status__in=checks.TAX_PROBLEM_STATUSES)),
     )
 
 
@@ -188,7 +189,11 @@ def organisations_with_warnings(*, user, province: str = "", day: dt.date | None
         qs = qs.filter(province_id=province)
     qs = warning_flags(with_check_facts(qs, day), day)
     return qs.filter(
-        Q(w_members=True) | Q(w_member_capital=True) | Q(w_associates=True) | Q(w_report=True)
+        Q(w_members=True)
+        | Q(w_member_capital=True)
+        | Q(w_associates=True)
+        | Q(w_report=True)
+        | Q(w_tax=True)
     ).order_by("province_id", "name", "pk")
 
 

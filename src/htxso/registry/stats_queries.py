@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from . import checks
 from .models import (
     AnnualReport,
     ClassificationScore,
@@ -56,6 +57,8 @@ class Figures:
     members_group: int = 0
     members_union: int = 0
     members_reports: int = 0
+    # organisations the tax extract flags (stopped, suspended, left the address…)
+    tax_problem: int = 0
     # operating organisations, value chains and high technology
     operating: int = 0
     in_value_chain: int = 0
@@ -112,7 +115,7 @@ def collect(*, user, province: str | None, year: int, as_of: dt.date) -> dict[st
     out: dict[str, Figures] = defaultdict(Figures)
     _organisations(out, user, province)
     _reports(out, user, province, year)
-    _operating(out, user, province, year)
+    _operating(out, user, province, year, as_of)
     _ocop(out, user, province, as_of)
     _grades(out, user, province, year)
     return dict(out)
@@ -123,10 +126,15 @@ def _organisations(out, user, province):
         _scoped(Organisation, user, province, "province_id")
         .order_by()
         .values("province_id", "kind", "status")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count("id"),
+            tax=Count("id", filter=Q(tax_status__in=checks.TAX_PROBLEM_STATUSES)),
+        )
     )
     for r in rows:
         out[r["province_id"]].organisations[(r["kind"], r["status"])] = r["n"]
+        if r["status"] != OrganisationStatus.DISSOLVED:
+            out[r["province_id"]].tax_problem += r["tax"]
 
 
 def _reports(out, user, province, year):
@@ -164,7 +172,16 @@ def _reports(out, user, province, year):
             setattr(figures, name, int(value or 0))
 
 
-def _operating(out, user, province, year):
+def operating_on(as_of: dt.date) -> Q:
+    """Operating on ``as_of``: active today, or dissolved after that day (an
+    organisation stops counting from its ``dissolved_on``, issue 19)."""
+    return (Q(status=OrganisationStatus.ACTIVE) & Q(dissolved_on__isnull=True)) | Q(
+        status__in=(OrganisationStatus.ACTIVE, OrganisationStatus.DISSOLVED),
+        dissolved_on__gt=as_of,
+    )
+
+
+def _operating(out, user, province, year, as_of):
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     link = ValueChainLink.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=first),
@@ -176,7 +193,7 @@ def _operating(out, user, province, year):
     # subquery per row
     rows = (
         _scoped(Organisation, user, province, "province_id")
-        .filter(status=OrganisationStatus.ACTIVE)
+        .filter(operating_on(as_of))
         .annotate(
             report=FilteredRelation(
                 "annual_reports",

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("htxso.registry.urls_reports")),
     path("", include("htxso.registry.urls_import")),
     path("", include("htxso.registry.urls_stats")),
+    path("", include("htxso.registry.urls_sync")),  # issue 19: bulk export for sync
+    path("", include("htxso.registry.urls_extracts")),
 ]

@@ -21,6 +21,7 @@ from htxso.geo.models import Province, Ward
 
 from . import selectors
 from .forms import OrganisationForm
+from .links import organisation_links
 from .models import (
     Grade,
     Organisation,
@@ -144,6 +145,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = detail_context(request, organisation, public=False)
     context["can_edit"] = Organisation.policy.allows(request.user, "change", organisation)
     context["can_see_people"] = Organisation.policy.allows(request.user, "see_people", organisation)
+    context["other_links"] = organisation_links(request.user, organisation)
     return render(request, "registry/organisation_detail.html", context)
 
 

@@ -14,7 +14,7 @@ from htxso.core.policy import holds
 from htxso.core.scoping import get_scope
 from htxso.geo.models import Province
 
-from . import exports, stats
+from . import exports, exports_bulk, stats
 from .stats_charts import dashboard_charts
 from .stats_indicators import SHORT_LABELS, format_value, label
 
@@ -159,7 +159,11 @@ def open_data(request):
     return render(
         request,
         "registry/stats/open_data.html",
-        {"provinces": provinces, "fields": exports.OPEN_DATA_FIELDS},
+        {
+            "provinces": provinces,
+            "fields": exports.OPEN_DATA_FIELDS,
+            "sync_export_ready": exports_bulk.latest_export() is not None,
+        },
     )
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import OperationalError, transaction
+from django.utils import timezone
 
 from .writes import update_rows
 
@@ -234,10 +235,20 @@ def undo_entry(entry: Entry) -> None:
     for pk, values in entry.previous:
         by_fields.setdefault(tuple(sorted(values)), []).append((pk, values))
     meta = model._meta
+    # An ``auto_now`` column (``updated_at``) is not put back: the undo is itself a change
+    # that the sync feed (issue 19) must serve, so the row gets the time of the undo.
+    now = timezone.now()
     for names, rows in by_fields.items():
         fields = {name: meta.get_field(name) for name in names}
+        stamped = {n for n, f in fields.items() if getattr(f, "auto_now", False)}
         update_rows(
             model,
             list(names),
-            [(pk, {n: fields[n].to_python(v) for n, v in values.items()}) for pk, values in rows],
+            [
+                (
+                    pk,
+                    {n: now if n in stamped else fields[n].to_python(v) for n, v in values.items()},
+                )
+                for pk, values in rows
+            ],
         )

@@ -1,5 +1,6 @@
 """Registry models, one module per sub-domain."""
 
+from . import extracts  # noqa: F401  -- issue 19: SyncRun, SyncItem, VsicSector
 from .classification import ClassificationScheme, ClassificationScore, Grade, ScoreStatus
 from .imports import ImportJob, ImportKind, ImportMapping, ImportStatus
 from .organisations import (
@@ -13,6 +14,7 @@ from .organisations import (
 from .people import YOUTH_AGE, MemberKind, Membership, Person, Sex, Worker, age_on
 from .products import OCOP_EXPIRY_WARNING_DAYS, OcopProduct
 from .reports import AnnualReport, AnnualReportEvent, ReportStatus, report_due_date
+from .sync import OrganisationTombstone  # issue 19: the sync feed
 from .targets import Indicator, ProvinceTarget
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OrganisationStatus",
+    "OrganisationTombstone",
     "Person",
     "ProvinceTarget",
     "ReportStatus",

@@ -116,6 +116,25 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Uses high technology in production (e.g. agricultural high-tech)."),
     )
+    # issue 19: what the business-registration and tax extracts say
+    # db defaults: raw inserts (benchmarks, bulk loaders) that do not name these columns
+    representative = models.CharField(
+        _("legal representative"), max_length=150, blank=True, default="", db_default=""
+    )
+    dissolved_on = models.DateField(
+        _("dissolved on"),
+        null=True,
+        blank=True,
+        help_text=_("From this day the organisation no longer counts as operating."),
+    )
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    vsic_codes = models.JSONField(
+        _("business lines (VSIC 2018)"), null=True, blank=True, default=list
+    )
+    tax_status = models.CharField(
+        _("tax status"), max_length=20, blank=True, default="", db_default=""
+    )
+    tax_status_on = models.DateField(_("tax status as of"), null=True, blank=True)
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -131,6 +150,8 @@ class Organisation(models.Model):
             models.Index(fields=["kind", "status"], name="org_kind_status"),
             # the list order: lets the database stop after one page instead of sorting all
             models.Index(fields=["province", "name"], name="org_province_name"),
+            # the sync feed (issue 19): changes in (updated_at, id) order, by pages
+            models.Index(fields=["updated_at", "id"], name="org_updated_feed"),
         ]
         constraints = [
             models.CheckConstraint(

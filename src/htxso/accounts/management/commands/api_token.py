@@ -22,6 +22,12 @@ class Command(BaseCommand):
         create.add_argument(
             "--days", type=int, default=None, help="Validity in days (0 = never expires)."
         )
+        create.add_argument(
+            "--scope",
+            default="",
+            choices=["", *ApiToken.Scope.values],
+            help="Registry sync feed fields: public or full (none by default).",
+        )
         listing = sub.add_parser("list", help="List a user's tokens.")
         listing.add_argument("username")
         revoke = sub.add_parser("revoke", help="Revoke a token by its prefix.")
@@ -44,7 +50,10 @@ class Command(BaseCommand):
                 state = "revoked" if t.revoked_at else ("active" if t.is_usable else "expired")
                 self.stdout.write(f"{t.key_prefix}…  {state:8}  {t.name}")
             return
-        _token, raw = services.api_token_create(
-            actor=OPERATOR, user=user, name=opts["name"], days=opts["days"]
-        )
+        try:
+            _token, raw = services.api_token_create(
+                actor=OPERATOR, user=user, name=opts["name"], days=opts["days"], scope=opts["scope"]
+            )
+        except services.ServiceError as exc:
+            raise CommandError(exc.text) from exc
         self.stdout.write(raw)
