@@ -1,0 +1,1 @@
+"""Knowledge base: model cases to replicate, news and step-by-step guides."""
