@@ -60,7 +60,7 @@ lint: install-test ## ruff, Django checks, import layers (.importlinter), mypy, 
 	$(PY) scripts/check_rules.py
 
 pytest: install-test messages
-	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile --durations=40 $(PYTEST_ARGS)
 
 test-fast: install-test messages ## the suite without the browser tests
 	$(BIN)/pytest -n 2 --dist loadfile -m "not browser" $(PYTEST_ARGS)

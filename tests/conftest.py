@@ -206,3 +206,13 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark the benchmarks' smoke tests (``tests/test_bench_*smoke.py``): each runs a
+    benchmark at a tiny scale to prove it still works; CI runs them once, on SQLite."""
+    import fnmatch
+
+    for item in items:
+        if fnmatch.fnmatch(item.path.name, "test_bench_*smoke.py"):
+            item.add_marker(pytest.mark.bench_smoke)

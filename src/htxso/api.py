@@ -14,6 +14,10 @@ from htxso.programs.api import router as programs_router
 from htxso.registry.api import router as registry_router
 from htxso.registry.api_reports import router as registry_reports_router
 from htxso.registry.api_stats import router as registry_stats_router
+from htxso.registry.api_sync import router as registry_sync_router
+from htxso.support.api import router as support_router
+from htxso.support.knowledge.api import router as support_knowledge_router
+from htxso.support.policies.api import router as support_policies_router
 from htxso.trace.api import router as trace_router
 
 api = NinjaAPI(
@@ -35,7 +39,11 @@ api.add_router("/geo", geo_router)
 api.add_router("/registry", registry_router)
 api.add_router("/registry", registry_reports_router)
 api.add_router("/registry", registry_stats_router)
+api.add_router("/registry", registry_sync_router)  # issue 19: the sync feed
 api.add_router("/audit", audit_router)
 api.add_router("/programs", programs_router)
 api.add_router("/market", market_router)
 api.add_router("/trace", trace_router)
+api.add_router("/support/policies", support_policies_router)
+api.add_router("/support", support_router)
+api.add_router("/support/knowledge", support_knowledge_router)

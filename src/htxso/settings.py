@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "htxso.onboarding",
     "htxso.invitations",
     "htxso.privacy",
+    "htxso.support",
+    "htxso.support.policies",
+    "htxso.support.knowledge",
 ]
 
 # Widgets render with the project's template engine (cached loader): Django's default

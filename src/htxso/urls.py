@@ -25,6 +25,9 @@ urlpatterns = [
     path("", include("htxso.invitations.urls")),
     path("", include("htxso.invitations.urls_accounts")),
     path("", include("htxso.privacy.urls")),
+    path("", include("htxso.support.urls")),
+    path("", include("htxso.support.policies.urls")),
+    path("", include("htxso.support.knowledge.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

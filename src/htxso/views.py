@@ -16,13 +16,14 @@ from htxso.core.policy import holds
 from htxso.core.scoping import get_scope
 from htxso.registry import selectors as registry
 from htxso.registry.models import Organisation
+from htxso.support.knowledge.selectors import latest_for
 
 
 @access(public=True)
 def home(request):
     user = request.user
     if not user.is_authenticated:
-        return render(request, "home/anonymous.html")
+        return render(request, "home/anonymous.html", {"whats_new": latest_for(user, limit=3)})
     scope = get_scope(user)
     assignments = list(role_assignments(user))
     context: dict = {"assignments": assignments, "scope": scope, "sections": []}
@@ -61,34 +62,52 @@ def home(request):
         sections.append("buyer")
     if not sections:
         sections.append("no_role")
+    if not ({"national", "province"} & set(sections)):
+        # news, guides and model cases for the people they are written for; the staff who
+        # write them find them under "Model cases, news and guides" (and their home page
+        # stays within its query budget: 10 on a cold cache)
+        context["whats_new"] = latest_for(user, limit=3)
     return render(request, "home/home.html", context)
 
 
 def requests_waiting(user) -> dict[str, int]:
-    """How many access requests and household store requests wait for this reviewer's
-    decision, in one query (the home page's query budget is small)."""
-    from django.db.models import IntegerField, Value
+    """What waits for this reviewer: access requests and household store requests to
+    decide, open support requests of the queue and how many of them are overdue — counted
+    by the database in one query (the home page's query budget is small)."""
+    from django.db.models import Count, IntegerField, Value
 
     from htxso.market.models import StoreRequest
     from htxso.market.models.household_stores import StoreRequestStatus
     from htxso.onboarding.models import AccessRequest, Status
+    from htxso.support import selectors as support
 
-    access_requests = (
-        AccessRequest.objects.allowed(user, "decide")
-        .filter(status=Status.SUBMITTED)
-        .annotate(kind=Value(1, output_field=IntegerField()))
-        .order_by()
-        .values_list("kind", flat=True)
-    )
-    store_requests = (
-        StoreRequest.objects.allowed(user, "decide")
-        .filter(status=StoreRequestStatus.SUBMITTED)
-        .annotate(kind=Value(2, output_field=IntegerField()))
-        .order_by()
-        .values_list("kind", flat=True)
-    )
-    kinds = list(access_requests.union(store_requests, all=True))
-    return {"access": kinds.count(1), "stores": kinds.count(2)}
+    def counted(qs, kind: int):
+        return (
+            qs.annotate(kind=Value(kind, output_field=IntegerField()))
+            .values("kind")
+            .annotate(n=Count("pk"))
+            .values_list("kind", "n")
+            .order_by()
+        )
+
+    parts = [
+        counted(AccessRequest.objects.allowed(user, "decide").filter(status=Status.SUBMITTED), 1),
+        counted(
+            StoreRequest.objects.allowed(user, "decide").filter(
+                status=StoreRequestStatus.SUBMITTED
+            ),
+            2,
+        ),
+        counted(support.open_requests(user=user), 3),
+        counted(support.open_requests(user=user).filter(support.overdue_q(support.today())), 4),
+    ]
+    found = dict(parts[0].union(*parts[1:], all=True))
+    return {
+        "access": found.get(1, 0),
+        "stores": found.get(2, 0),
+        "support_open": found.get(3, 0),
+        "support_overdue": found.get(4, 0),
+    }
 
 
 @access(public=True)
