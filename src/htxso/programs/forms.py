@@ -227,15 +227,6 @@ class CheckForm(forms.Form):
         return self.cleaned_data.get("accepted") == "yes"
 
 
-class ShowSettingsForm(forms.Form):
-    """The no-JavaScript "show the settings of this kind" button of the criteria page:
-    which kind, and the label typed so far."""
-
-    show_settings = RawTextField(required=False)
-    kind = RawTextField(required=False)
-    label = RawTextField(required=False)
-
-
 class SelectionForm(forms.Form):
     """VCA's national selection: the provinces ticked (``province``), a reason per
     province (``reason_<code>``), the cooperatives left out (``exclude_<id>``) with

@@ -15,10 +15,11 @@ from htxso.core.errors import ServiceError
 from htxso.core.forms import show_service_error
 from htxso.core.policy import holds
 from htxso.registry.models import Organisation
+from htxso.registry.rules.forms import criterion_form_for
 
 from . import selectors
 from .documents import LetterUnavailable, national_letter
-from .forms import CallForm, CriterionForm, ShowSettingsForm
+from .forms import CallForm
 from .models import Application, CallStatus, Criterion, PublicationState
 from .services import calls as services
 from .services.common import notification_mark_read
@@ -130,28 +131,10 @@ def call_edit(request, call_id):
     return render(request, "programs/call_form.html", {"form": form, "call": call})
 
 
-def _criterion_form(request):
-    """The form of the criteria page.
-
-    GET ``?kind=``: the settings of that kind (htmx asks for them when the kind changes);
-    POST with ``show_settings``: the no-JavaScript way to the same, keeping the label."""
-    if request.method != "POST":
-        return CriterionForm(initial={"kind": request.GET.get("kind") or "youth_share"})
-    shown = ShowSettingsForm(request.POST)
-    if shown.is_valid() and shown.cleaned_data["show_settings"]:
-        return CriterionForm(
-            initial={
-                "kind": shown.cleaned_data["kind"] or None,
-                "label": shown.cleaned_data["label"],
-            }
-        )
-    return CriterionForm(request.POST)
-
-
 @access(roles=roles.VCA)
 def call_criteria(request, call_id):
     call = selectors.call_visible_or_404(request.user, call_id)
-    form = _criterion_form(request)
+    form = criterion_form_for(request, default_kind="youth_share")
     if request.method == "GET" and request.headers.get("HX-Request"):
         return render(request, "programs/_criterion_settings.html", {"form": form})
     if form.is_bound and form.is_valid():

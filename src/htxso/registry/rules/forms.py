@@ -272,3 +272,31 @@ class CriterionForm(forms.Form):
                 value = value.isoformat()
             out[name] = value
         return out
+
+
+class ShowSettingsForm(forms.Form):
+    """The no-JavaScript "show the settings of this kind" button of a criteria page:
+    which kind, and the label typed so far."""
+
+    show_settings = forms.CharField(required=False, max_length=10)
+    kind = forms.CharField(required=False, max_length=40)
+    label = forms.CharField(required=False, max_length=255)
+
+
+def criterion_form_for(request, *, default_kind: str) -> CriterionForm:
+    """The form of a criteria page (a programme call's or a support policy's).
+
+    GET ``?kind=``: the settings of that kind (htmx asks for them when the kind changes);
+    POST with ``show_settings``: the no-JavaScript way to the same, keeping the label;
+    any other POST: the criterion as submitted."""
+    if request.method != "POST":
+        return CriterionForm(initial={"kind": request.GET.get("kind") or default_kind})
+    shown = ShowSettingsForm(request.POST)
+    if shown.is_valid() and shown.cleaned_data["show_settings"]:
+        return CriterionForm(
+            initial={
+                "kind": shown.cleaned_data["kind"] or None,
+                "label": shown.cleaned_data["label"],
+            }
+        )
+    return CriterionForm(request.POST)

@@ -60,14 +60,6 @@ class PolicyForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class ShowSettingsForm(forms.Form):
-    """The no-JavaScript "show the settings of this kind" button of the criteria page."""
-
-    show_settings = forms.CharField(required=False, max_length=10)
-    kind = forms.CharField(required=False, max_length=40)
-    label = forms.CharField(required=False, max_length=255)
-
-
 class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),

@@ -23,11 +23,11 @@ from htxso.core.policy import get_allowed_or_404, holds, reach_of
 from htxso.core.scoping import get_scope
 from htxso.geo.models import Province
 from htxso.registry.models import Organisation
-from htxso.registry.rules.forms import CriterionForm
+from htxso.registry.rules.forms import criterion_form_for
 from htxso.registry.rules.kinds import CriterionKind
 
 from . import selectors, services
-from .forms import FilterForm, MapForm, PolicyForm, ShowSettingsForm
+from .forms import FilterForm, MapForm, PolicyForm
 from .models import SupportPolicy
 
 PAGE_SIZE = 20
@@ -156,24 +156,10 @@ def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "support/policies/form.html", {"form": form, "policy": policy})
 
 
-def _criterion_form(request: HttpRequest) -> CriterionForm:
-    if request.method != "POST":
-        return CriterionForm(initial={"kind": request.GET.get("kind") or "operating_months"})
-    shown = ShowSettingsForm(request.POST)
-    if shown.is_valid() and shown.cleaned_data["show_settings"]:
-        return CriterionForm(
-            initial={
-                "kind": shown.cleaned_data["kind"] or None,
-                "label": shown.cleaned_data["label"],
-            }
-        )
-    return CriterionForm(request.POST)
-
-
 @access(roles=roles.REVIEWERS)
 def policy_criteria(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_allowed_or_404(SupportPolicy, request.user, "change", pk=pk)
-    form = _criterion_form(request)
+    form = criterion_form_for(request, default_kind="operating_months")
     if request.method == "GET" and request.headers.get("HX-Request"):
         return render(request, "support/policies/_criterion_settings.html", {"form": form})
     if form.is_bound and form.is_valid():
