@@ -7,6 +7,7 @@ service or selector → render.  Another province's request is a 404, whoever as
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -402,21 +403,43 @@ def queue(request: HttpRequest) -> HttpResponse:
     qs = selectors.queue(user=user, filters=filters, day=day)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cal = selectors.working_calendar()
-    rows = [(r, selectors.sla_state(r, day, cal)) for r in page.object_list]
+    # labels translated once per request, not once per row (25 rows × lazy gettext)
+    status_labels = {value: str(label) for value, label in Status.choices}
+    type_labels = {value: str(label) for value, label in RequestType.choices}
+    rows = [
+        (
+            r,
+            selectors.sla_state(r, day, cal),
+            status_labels.get(r.status, r.status),
+            type_labels.get(r.request_type, r.request_type),
+        )
+        for r in page.object_list
+    ]
+    current = {
+        "request_type": filters.request_type,
+        "status": filters.status,
+        "assignee": filters.assignee,
+        "province": filters.province,
+        "overdue": filters.overdue,
+    }
+    # the filter panel is the same for everyone of the same provinces and officers with
+    # the same filters: rendered once and cached (its ~50 options cost more than the list)
+    filters_key = hashlib.sha256(
+        repr(
+            (
+                sorted(current.items()),
+                [code for code, _name in provinces],
+                [u.pk for u in officers],
+            )
+        ).encode()
+    ).hexdigest()[:32]
     return render(
         request,
         "support/queue.html",
         {
-            "choices": {
-                name: form.fields[name].choices for name in form.fields if name != "overdue"
-            },
-            "current": {
-                "request_type": filters.request_type,
-                "status": filters.status,
-                "assignee": filters.assignee,
-                "province": filters.province,
-                "overdue": filters.overdue,
-            },
+            "form": form,
+            "current": current,
+            "filters_key": filters_key,
             "page": page,
             "rows": rows,
             "counts": selectors.open_counts(user=user),
