@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -216,3 +219,59 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if fnmatch.fnmatch(item.path.name, "test_bench_*smoke.py"):
             item.add_marker(pytest.mark.bench_smoke)
+
+
+# --- the benchmarks' smoke tests share one freshly seeded database ----------------------
+_BENCH_TEMPLATE_SETUP = (
+    "from bench.harness import django_environment\n"
+    "with django_environment(verbose=False) as where:\n"
+    "    print(where)\n"
+)
+
+
+def _bench_template(root_tmp: Path) -> Path:
+    """A database with the migrations, units and demo data that every bench run starts
+    from (what ``python -m bench`` would build itself), made once per test session and
+    shared by the xdist workers under a file lock; each smoke test gets a copy."""
+    import fcntl
+    import subprocess
+    import sys
+
+    template = root_tmp / "bench-template"
+    with open(root_tmp / "bench-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "done").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            (template / "var" / "static").mkdir(parents=True)
+            env = {
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("DATABASE_URL", "BENCH_REGISTRY_SCALE", "DJANGO_SETTINGS_MODULE")
+            }
+            env.update(
+                SQLITE_PATH=str(template / "bench.sqlite3"),
+                HTXSO_VAR_DIR=str(template / "var"),
+            )
+            proc = subprocess.run(
+                [sys.executable, "-c", _BENCH_TEMPLATE_SETUP],
+                cwd=Path(__file__).resolve().parent.parent,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+            assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
+            (template / "done").write_text(proc.stdout, encoding="utf-8")
+    return template
+
+
+@pytest.fixture
+def bench_db(tmp_path, tmp_path_factory):
+    """Copy the shared, freshly seeded bench database (and its var directory) into
+    ``tmp_path``: ``tmp_path / "bench.sqlite3"`` and ``tmp_path / "var"``."""
+    root = tmp_path_factory.getbasetemp()
+    root = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    template = _bench_template(root)
+    shutil.copy2(template / "bench.sqlite3", tmp_path / "bench.sqlite3")
+    shutil.copytree(template / "var", tmp_path / "var", dirs_exist_ok=True)
+    return tmp_path

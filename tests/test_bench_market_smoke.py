@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-def test_bench_market_search_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_market_search_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BENCH_MARKET_SCALE")}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),

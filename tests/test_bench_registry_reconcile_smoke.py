@@ -24,8 +24,8 @@ RUNNER = (
 
 
 @pytest.mark.slow
-def test_bench_registry_reconcile_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_registry_reconcile_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BENCH_REGISTRY_SCALE")}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),

@@ -15,8 +15,8 @@ NAMES = ["registry_generate", "registry_import", "registry_search", "registry_da
 
 
 @pytest.mark.slow
-def test_bench_registry_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_registry_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BENCH_REGISTRY_SCALE")}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),

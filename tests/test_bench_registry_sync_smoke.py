@@ -22,8 +22,8 @@ SCRIPT = (
 
 
 @pytest.mark.slow
-def test_bench_registry_sync_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_registry_sync_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),

@@ -26,8 +26,8 @@ ACCOUNTS = {
 
 
 @pytest.mark.slow
-def test_bench_home_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_home_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),

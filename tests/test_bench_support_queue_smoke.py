@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-def test_bench_support_queue_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_support_queue_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),
@@ -41,4 +41,5 @@ def test_bench_support_queue_quick(tmp_path):
         if page["path"] == "/":  # the home page, a reference
             continue
         assert page["queries"] <= data["limits"]["max_queries"], page
-        assert page["queries_first"] == page["queries_warm"], page
+        # the counts, calendar and officers are cached: a warm request reads less
+        assert page["queries_warm"] <= page["queries_first"], page

@@ -15,8 +15,8 @@ NAMES = ["trace_hashing", "trace_ledger", "trace_stamps"]
 
 
 @pytest.mark.slow
-def test_bench_trace_lib_quick(tmp_path):
-    (tmp_path / "var" / "static").mkdir(parents=True)
+def test_bench_trace_lib_quick(tmp_path, bench_db):
+    (tmp_path / "var" / "static").mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         SQLITE_PATH=str(tmp_path / "bench.sqlite3"),

@@ -318,3 +318,36 @@ def test_national_run_by_vca(world, ward):
     assert run.province is None and run.counts.get("new") == 1
     services.apply_items(actor=vca, run=run, category="new")
     assert Organisation.objects.get(tax_code=code(8)).province_id == "04"
+
+
+def test_unchanged_rows_skip_the_comparison_but_not_the_checks(world, cb):
+    """The database tells which rows may differ; the rest are unchanged without a
+    comparison in Python — but a row naming another province is still flagged, and the
+    unknown business lines of unchanged rows are still listed."""
+    from htxso.registry.extracts.adapters import Record
+    from htxso.registry.extracts.reconcile import reconcile
+    from htxso.registry.models.extracts import ItemCategory
+
+    a1 = world.orgs["a1"]
+    base = {
+        "code": a1.tax_code,
+        "name": a1.name,
+        "kind": a1.kind,
+        "status": a1.status,
+        "address": a1.address,
+        "representative": a1.representative,
+        "charter_capital": a1.charter_capital,
+    }
+    same = Record(row=1, **base)
+    out = reconcile("business", cb, [same])
+    assert (out.unchanged, out.items) == (1, [])
+    elsewhere = Record(row=1, province_name="Tỉnh Đắk Lắk", **base)
+    out = reconcile("business", cb, [elsewhere])
+    assert [i["category"] for i in out.items] == [ItemCategory.OTHER_PROVINCE]
+    own = Record(row=1, province_name="Cao Bằng", **base)
+    assert reconcile("business", cb, [own]).unchanged == 1
+    # national scope, VSIC codes the table does not know (and the registry has none)
+    a1.vsic_codes = ["99999"]
+    a1.save(update_fields=["vsic_codes"])
+    out = reconcile("business", None, [Record(row=1, vsic=["99999"], **base)])
+    assert out.unchanged == 1 and out.unknown_vsic == ["99999"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from htxso.support import services
@@ -152,7 +153,8 @@ def test_queue_has_a_fixed_query_count(client, world, django_assert_max_num_quer
     c = _client(client, world, "officer_a")
     url = reverse("support:queue")
     send(manager, world.orgs["a1"])
-    c.get(url)  # warm the caches
+    c.get(url)  # the session and the cached fragments
+    cache.clear()  # then cold: the counts, calendar and officers are read again
     with django_assert_max_num_queries(14) as few:
         assert c.get(url).status_code == 200
     for i in range(27):
@@ -162,6 +164,7 @@ def test_queue_has_a_fixed_query_count(client, world, django_assert_max_num_quer
         service_request=ServiceRequest.objects.first(),
         assignee=world.users["officer_a"],
     )
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = c.get(url, {"overdue": "", "request_type": "trade"})
     assert page.status_code == 200 and "Yêu cầu 0" in page.content.decode()
@@ -197,3 +200,28 @@ def test_report_and_xlsx(client, world):
     assert rows[3][1] == 2 and "máy sấy" in rows[3][4]
     assert not any("Đắk Lắk riêng" in str(cell) for row in rows for cell in row)
     assert c.get(reverse("support:report"), {"year": "99999999999999999999"}).status_code == 200
+
+
+def test_queue_counts_follow_new_requests_at_once(client, world):
+    """The open/overdue counts are cached per scope, and a new or changed request
+    forgets them (no stale figure after a write in the same process)."""
+    import re
+
+    c = _client(client, world, "officer_a")
+    url = reverse("support:queue")
+
+    def open_count() -> int:
+        html = c.get(url).content.decode()
+        return int(re.search(r'id="count-open">(\d+)<', html).group(1))
+
+    before = open_count()
+    assert open_count() == before  # read twice: from the cache
+    req = send(world.users["manager_a1"], world.orgs["a1"], title="Yêu cầu mới")
+    assert open_count() == before + 1
+    services.request_close(
+        actor=world.users["officer_a"],
+        service_request=req,
+        outcome="resolved",
+        note="Đã xong",
+    )
+    assert open_count() == before

@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from htxso.accounts.models import RoleAssignment, User
+from htxso.core.cached import Versioned
 from htxso.core.roles import Role
 from htxso.geo.models import Province
 from htxso.registry import selectors as registry_selectors
@@ -41,13 +42,26 @@ def today() -> dt.date:
 # ------------------------------------------------------------------ calendar and SLA
 
 
+#: The working calendar (read on every page with deadlines), the officers of a
+#: province and the queue's counts are kept per version of their tables; ``apps.py``
+#: forgets them when a calendar day, a role, a user or a request is saved or deleted.
+CALENDAR = Versioned("support:calendar", ttl=300)
+OFFICERS = Versioned("support:officers", ttl=300)
+OPEN_COUNTS = Versioned("support:open-counts", ttl=30)
+PROVINCE_NAMES = Versioned("support:province-names", ttl=3600)
+
+
 def working_calendar() -> calendar.WorkingCalendar:
     """Weekends and public holidays, with the government's changes from the table."""
-    off: list[dt.date] = []
-    work: list[dt.date] = []
-    for day, kind in CalendarDay.objects.values_list("day", "kind"):
-        (off if kind == DayKind.DAY_OFF else work).append(day)
-    return calendar.WorkingCalendar.of(off, work)
+
+    def build() -> calendar.WorkingCalendar:
+        off: list[dt.date] = []
+        work: list[dt.date] = []
+        for day, kind in CalendarDay.objects.values_list("day", "kind"):
+            (off if kind == DayKind.DAY_OFF else work).append(day)
+        return calendar.WorkingCalendar.of(off, work)
+
+    return CALENDAR.get_or_set(("all",), build)
 
 
 def sla_for(request_type: str) -> tuple[int, int]:
@@ -222,18 +236,28 @@ def queue(*, user: Any, filters: QueueFilters, day: dt.date | None = None) -> Qu
 
 def officers_for(province_id: str) -> list[User]:
     """Who may be given a request of ``province_id``: its officers (and the VCA's)."""
-    ids = RoleAssignment.objects.filter(
-        Q(role=Role.PROVINCE_OFFICER, province_id=province_id) | Q(role=Role.VCA_ADMIN)
-    ).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk"))
+
+    def build() -> list[User]:
+        ids = RoleAssignment.objects.filter(
+            Q(role=Role.PROVINCE_OFFICER, province_id=province_id) | Q(role=Role.VCA_ADMIN)
+        ).values("user_id")
+        return list(
+            User.objects.filter(pk__in=ids, is_active=True)
+            .only("pk", "username", "full_name", "first_name", "last_name")
+            .order_by("full_name", "pk")
+        )
+
+    return OFFICERS.get_or_set((province_id,), build)
 
 
 def province_choices(*, user: Any) -> list[tuple[str, str]]:
     everywhere, provinces, _orgs = ServiceRequest.policy.reach(user, "queue")
-    qs = Province.objects.order_by("name")
-    if not everywhere:
-        qs = qs.filter(code__in=sorted(provinces))
-    return list(qs.values_list("code", "name"))
+    names = PROVINCE_NAMES.get_or_set(
+        ("all",), lambda: list(Province.objects.order_by("name").values_list("code", "name"))
+    )
+    if everywhere:
+        return names
+    return [(code, name) for code, name in names if code in provinces]
 
 
 # ------------------------------------------------------------------ one request
@@ -262,11 +286,18 @@ def open_requests(*, user: Any) -> QuerySet[ServiceRequest]:
 
 
 def open_counts(*, user: Any) -> dict[str, int]:
-    """Open requests of the user's queue and how many are overdue (one query)."""
-    return (
-        ServiceRequest.objects.allowed(user, "queue")
-        .exclude(status=Status.CLOSED)
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(today())))
+    """Open requests of the user's queue and how many are overdue (one query, then kept
+    per scope and day until a request changes)."""
+    everywhere, provinces, organisations = ServiceRequest.policy.reach(user, "queue")
+    day = today()
+    parts = (day.isoformat(), everywhere, ",".join(sorted(provinces)), sorted(organisations))
+    return OPEN_COUNTS.get_or_set(
+        parts,
+        lambda: (
+            ServiceRequest.objects.allowed(user, "queue")
+            .exclude(status=Status.CLOSED)
+            .aggregate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(day)))
+        ),
     )
 
 

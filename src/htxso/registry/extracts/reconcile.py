@@ -149,7 +149,9 @@ class Reconciler:
         self.provinces = {place_key(p.name): p.code for p in Province.objects.all()}
 
     # --- registry side (bulk, diffed in the database) ------------------------------
-    def _registry(self, records: list[Record]) -> tuple[dict[str, RegistryRow], set[str]]:
+    def _registry(
+        self, records: list[Record], counts: Counter[str]
+    ) -> tuple[dict[str, RegistryRow], set[str]]:
         """The registry rows of the scope that differ from their record or that the
         extract does not list, and the extract's codes the scope does not have.
 
@@ -159,7 +161,6 @@ class Reconciler:
         fields = REGISTRY_FIELDS[self.kind]
         table = "htxso_reconcile_extract"
         seen: dict[str, tuple] = {}
-        counts = Counter(r.code for r in records if r.code)
         for r in records:
             if not r.code or r.code in seen:
                 continue
@@ -256,17 +257,37 @@ class Reconciler:
     def run(self, records: Iterable[Record]) -> Outcome:
         records = list(records)
         out = Outcome(total=len(records), content_sha256=content_hash(records))
-        registry, unmatched_codes = self._registry(records)
-        self.unmatched = unmatched_codes
         counts = Counter(r.code for r in records if r.code)
+        registry, unmatched_codes = self._registry(records, counts)
+        self.unmatched = unmatched_codes
         elsewhere = self._elsewhere(sorted(unmatched_codes))
         unknown: set[str] = set()
+        # The database returned only the rows that may differ: a record whose code is
+        # valid, listed once, in the registry and not among them is unchanged, and needs
+        # no comparison here (most of a national extract).  Only its VSIC codes are
+        # looked at, together, below.
+        needs_look = registry.keys() | unmatched_codes | {c for c, n in counts.items() if n > 1}
+        own = self.province.code if self.province is not None else None
+        quiet_vsic: set[str] = set()
         for r in records:
+            code = r.code
+            if (
+                code
+                and not r.code_error
+                and code not in needs_look
+                and (own is None or not r.province_name or self._province_of(r) == own)
+            ):
+                out.unchanged += 1
+                if r.vsic:
+                    quiet_vsic.update(r.vsic)
+                continue
             item = self._one(r, registry, counts, elsewhere, unknown)
             if item is None:
                 out.unchanged += 1
             else:
                 out.items.append(item)
+        if self.vsic is not None and quiet_vsic:
+            unknown.update(self.vsic.unknown(sorted(quiet_vsic)))
         if self.kind == ExtractSourceKind.BUSINESS:
             for code, org in registry.items():
                 if code in self.absent and org.status != OrganisationStatus.DISSOLVED:
