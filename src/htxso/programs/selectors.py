@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from htxso.core import roles
+from htxso.core.cached import Versioned
 from htxso.core.policy import holds
 from htxso.core.roles import Role
 from htxso.core.scoping import get_scope
@@ -270,20 +271,14 @@ HOME_CALL_FIELDS = ("pk", "title", "status", "deadline")
 #: Seconds a province's home-page calls are kept (writes of the programs app forget
 #: them at once through :func:`forget_home_calls`; the limit bounds what a write made by
 #: another process, or a change of an organisation's province, can leave behind).
-HOME_CALLS_TTL = 60
-HOME_CALLS_VERSION_KEY = "htxso:programs:home-calls:version"
+HOME_CALLS = Versioned("programs:home-calls", ttl=60)
 
 
 def forget_home_calls(**_kwargs: Any) -> None:
     """Forget every province's cached home-page calls (connected in ``apps.py`` to the
     saves and deletions of calls, publications, compilations, applications and
     criteria)."""
-    from django.core.cache import cache
-
-    try:
-        cache.incr(HOME_CALLS_VERSION_KEY)
-    except ValueError:
-        cache.set(HOME_CALLS_VERSION_KEY, 2, None)
+    HOME_CALLS.forget()
 
 
 def province_home_calls(provinces, limit: int = 5) -> list[Call]:
@@ -293,18 +288,15 @@ def province_home_calls(provinces, limit: int = 5) -> list[Call]:
     The same for every officer and viewer of the same provinces, so it is computed once
     per version of the programme data (the queries cost more to build than to run:
     ~4 ms of a 10 ms page) and kept in the cache."""
-    from django.core.cache import cache
+    provinces = sorted({str(p) for p in provinces})
+    return HOME_CALLS.get_or_set(
+        (limit, ",".join(provinces)), lambda: _province_home_calls(provinces, limit)
+    )
+
+
+def _province_home_calls(provinces: list[str], limit: int) -> list[Call]:
     from django.db.models import Exists, OuterRef
 
-    provinces = sorted({str(p) for p in provinces})
-    version = cache.get(HOME_CALLS_VERSION_KEY)
-    if version is None:
-        cache.add(HOME_CALLS_VERSION_KEY, 1, None)
-        version = cache.get(HOME_CALLS_VERSION_KEY, 1)
-    key = f"htxso:programs:home-calls:{version}:{limit}:{','.join(provinces)}"
-    calls = cache.get(key)
-    if calls is not None:
-        return calls
     calls = list(
         calls_applicable_in(
             Call.objects.exclude(status=CallStatus.DRAFT).only(*HOME_CALL_FIELDS), provinces
@@ -330,7 +322,6 @@ def province_home_calls(provinces, limit: int = 5) -> list[Call]:
         c.publication_state = PublicationState.of(
             published=c.published_here, forwarded=c.forwarded_here
         )
-    cache.set(key, calls, HOME_CALLS_TTL)
     return calls
 
 
