@@ -218,6 +218,8 @@ def test_queue_counts_follow_new_requests_at_once(client, world):
     assert open_count() == before  # read twice: from the cache
     req = send(world.users["manager_a1"], world.orgs["a1"], title="Yêu cầu mới")
     assert open_count() == before + 1
+    # the list's cached total moved too: the new request is listed
+    assert "Yêu cầu mới" in c.get(url).content.decode()
     services.request_close(
         actor=world.users["officer_a"],
         service_request=req,

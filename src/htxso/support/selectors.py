@@ -83,9 +83,9 @@ class SlaState:
     paused: bool
 
 
-def sla_state(
-    req: ServiceRequest, day: dt.date, cal: calendar.WorkingCalendar = calendar.PLAIN
-) -> SlaState:
+def sla_state(req: Any, day: dt.date, cal: calendar.WorkingCalendar = calendar.PLAIN) -> SlaState:
+    """``req``: a request, or any row with its ``status``, ``first_responded_at``,
+    ``first_response_due`` and ``resolution_due`` (the queue reads plain rows)."""
     if req.status not in OPEN:
         return SlaState(None, "", False, False, False)
     if req.status == Status.WAITING:
@@ -232,6 +232,50 @@ def queue(*, user: Any, filters: QueueFilters, day: dt.date | None = None) -> Qu
     elif filters.assignee.isdigit() and len(filters.assignee) < 19:
         qs = qs.filter(assignee_id=int(filters.assignee))
     return _list_qs(qs).only(*QUEUE_FIELDS).order_by("resolution_due", "first_response_due", "pk")
+
+
+#: What one line of the queue shows (read as plain rows: no model instances to build).
+QUEUE_ROW_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "request_type",
+    "created_at",
+    "first_response_due",
+    "resolution_due",
+    "first_responded_at",
+    "organisation__name",
+    "province__name",
+    "assignee_id",
+    "assignee__full_name",
+    "assignee__username",
+)
+
+
+def queue_count(*, user: Any, filters: QueueFilters, day: dt.date, qs: QuerySet) -> int:
+    """How many requests ``qs`` (the user's queue with ``filters``) holds, kept with the
+    open counts (forgotten when a request changes): counting the open requests of the
+    whole country on every page costs more than the page of rows itself."""
+    everywhere, provinces, organisations = ServiceRequest.policy.reach(user, "queue")
+    parts = (
+        "queue",
+        day.isoformat(),
+        everywhere,
+        ",".join(sorted(provinces)),
+        sorted(organisations),
+        filters.request_type,
+        filters.status,
+        filters.overdue,
+        filters.assignee,
+        filters.province,
+        user.pk if filters.assignee == "me" else "",
+    )
+    return OPEN_COUNTS.get_or_set(parts, qs.count)
+
+
+def queue_rows(qs: QuerySet) -> QuerySet:
+    """The queue's queryset as named rows of :data:`QUEUE_ROW_FIELDS`."""
+    return qs.values_list(*QUEUE_ROW_FIELDS, named=True)
 
 
 def officers_for(province_id: str) -> list[User]:

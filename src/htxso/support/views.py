@@ -386,6 +386,18 @@ close = _handle(
 )
 
 
+class KnownCountPaginator(Paginator):
+    """A paginator told how many rows there are (a cached count) instead of counting."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._count
+
+
 def _queue_rows(requests, day, cal) -> list[dict[str, Any]]:
     """The queue's rows as plain text, built in one pass: labels translated once per
     request (not per row), dates formatted here, the deadline in one phrase."""
@@ -417,19 +429,18 @@ def _queue_rows(requests, day, cal) -> list[dict[str, Any]]:
             sla_class, sla_text = "", f"{label} {due}"
         else:
             sla_class, sla_text = "", ""
-        assignee = r.assignee
         rows.append(
             {
-                "pk": r.pk,
+                "pk": r.id,
                 "title": r.title,
                 "status": r.status,
                 "status_label": status_labels.get(r.status, r.status),
                 "type_label": type_labels.get(r.request_type, r.request_type),
-                "organisation": r.organisation.name,
-                "province": r.province.name,
+                "organisation": r.organisation__name,
+                "province": r.province__name,
                 "created": timezone.localtime(r.created_at).strftime("%d/%m/%Y"),
-                "assignee": (assignee.full_name or assignee.username)
-                if assignee
+                "assignee": (r.assignee__full_name or r.assignee__username)
+                if r.assignee_id
                 else words["not_assigned"],
                 "overdue": sla.overdue,
                 "sla_class": sla_class,
@@ -455,8 +466,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         province=data.get("province") or "",
     )
     day = selectors.today()
-    qs = selectors.queue(user=user, filters=filters, day=day)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.queue_rows(selectors.queue(user=user, filters=filters, day=day))
+    total = selectors.queue_count(user=user, filters=filters, day=day, qs=qs)
+    page = KnownCountPaginator(qs, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     cal = selectors.working_calendar()
     rows = _queue_rows(page.object_list, day, cal)
     current = {
