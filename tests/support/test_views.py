@@ -227,3 +227,23 @@ def test_queue_counts_follow_new_requests_at_once(client, world):
         note="Đã xong",
     )
     assert open_count() == before
+
+
+def test_home_counts_of_the_queue_follow_new_requests(client, world):
+    """The home page reads the queue's cached counts (or counts them in its one query on
+    a cold cache and keeps them); a new request forgets them."""
+    import re
+
+    c = _client(client, world, "officer_a")
+
+    def home_open() -> int:
+        html = c.get("/").content.decode()
+        found = re.search(r"(\d+) yêu cầu hỗ trợ đang mở", html) or re.search(
+            r"(\d+) open support request", html
+        )
+        return int(found.group(1)) if found else 0
+
+    before = home_open()
+    assert home_open() == before  # the second read comes from the cache
+    send(world.users["manager_a1"], world.orgs["a1"], title="Cần hỗ trợ gấp")
+    assert home_open() == before + 1

@@ -38,6 +38,17 @@ class Versioned:
     def key(self, parts: Iterable[Any]) -> str:
         return f"htxso:{self.name}:{self.version()}:" + ":".join(str(p) for p in parts)
 
+    def get(self, parts: Iterable[Any]) -> Any:
+        """The value kept for ``parts``, or ``None``."""
+        from django.core.cache import cache
+
+        return cache.get(self.key(parts))
+
+    def set(self, parts: Iterable[Any], value: Any) -> None:
+        from django.core.cache import cache
+
+        cache.set(self.key(parts), value, self.ttl)
+
     def get_or_set(self, parts: Iterable[Any], compute: Callable[[], T]) -> T:
         from django.core.cache import cache
 

@@ -273,9 +273,21 @@ def queue_count(*, user: Any, filters: QueueFilters, day: dt.date, qs: QuerySet)
     return OPEN_COUNTS.get_or_set(parts, qs.count)
 
 
-def queue_rows(qs: QuerySet) -> QuerySet:
-    """The queue's queryset as named rows of :data:`QUEUE_ROW_FIELDS`."""
-    return qs.values_list(*QUEUE_ROW_FIELDS, named=True)
+def queue_ids(qs: QuerySet) -> QuerySet:
+    """The ids of the queue, in its order: paged on the request table alone (its partial
+    indexes cover the order), so a deep page does not join the rows it skips."""
+    return qs.values_list("id", flat=True)
+
+
+def queue_rows(ids: list[int]) -> list[Any]:
+    """The lines of one page (named rows of :data:`QUEUE_ROW_FIELDS`), in ``ids``' order."""
+    found = {
+        r.id: r
+        for r in ServiceRequest.objects.filter(pk__in=ids).values_list(
+            *QUEUE_ROW_FIELDS, named=True
+        )
+    }
+    return [found[i] for i in ids if i in found]
 
 
 def officers_for(province_id: str) -> list[User]:
@@ -329,20 +341,33 @@ def open_requests(*, user: Any) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.allowed(user, "queue").exclude(status=Status.CLOSED)
 
 
+def _open_counts_key(user: Any, day: dt.date) -> tuple:
+    everywhere, provinces, organisations = ServiceRequest.policy.reach(user, "queue")
+    return (day.isoformat(), everywhere, ",".join(sorted(provinces)), sorted(organisations))
+
+
 def open_counts(*, user: Any) -> dict[str, int]:
     """Open requests of the user's queue and how many are overdue (one query, then kept
     per scope and day until a request changes)."""
-    everywhere, provinces, organisations = ServiceRequest.policy.reach(user, "queue")
     day = today()
-    parts = (day.isoformat(), everywhere, ",".join(sorted(provinces)), sorted(organisations))
     return OPEN_COUNTS.get_or_set(
-        parts,
+        _open_counts_key(user, day),
         lambda: (
             ServiceRequest.objects.allowed(user, "queue")
             .exclude(status=Status.CLOSED)
             .aggregate(open=Count("pk"), overdue=Count("pk", filter=overdue_q(day)))
         ),
     )
+
+
+def cached_open_counts(*, user: Any) -> dict[str, int] | None:
+    """:func:`open_counts` when it is in the cache, else ``None`` (the home page then
+    counts them inside its one query and hands them to :func:`remember_open_counts`)."""
+    return OPEN_COUNTS.get(_open_counts_key(user, today()))
+
+
+def remember_open_counts(*, user: Any, counts: dict[str, int]) -> None:
+    OPEN_COUNTS.set(_open_counts_key(user, today()), counts)
 
 
 def officer(province_id: str, pk: int | None) -> User | None:

@@ -466,11 +466,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         province=data.get("province") or "",
     )
     day = selectors.today()
-    qs = selectors.queue_rows(selectors.queue(user=user, filters=filters, day=day))
+    qs = selectors.queue(user=user, filters=filters, day=day)
     total = selectors.queue_count(user=user, filters=filters, day=day, qs=qs)
-    page = KnownCountPaginator(qs, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    ids = selectors.queue_ids(qs)
+    page = KnownCountPaginator(ids, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     cal = selectors.working_calendar()
-    rows = _queue_rows(page.object_list, day, cal)
+    rows = _queue_rows(selectors.queue_rows(list(page.object_list)), day, cal)
     current = {
         "request_type": filters.request_type,
         "status": filters.status,
