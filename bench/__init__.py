@@ -27,4 +27,6 @@ BENCHMARKS: list[str] = [
     "trace_ledger",
     "trace_stamps",
     "trace_page",
+    "training_count",
+    "training_badges",
 ]

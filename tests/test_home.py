@@ -131,7 +131,7 @@ HOME_QUERIES = {
     "manager_a1": 9,
     "manager_b1": 9,
     "member_a1": 9,
-    "trainer": 4,
+    "trainer": 5,  # + the sessions to run next (issue 16)
     "buyer": 4,
     "norole": 4,
 }

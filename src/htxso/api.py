@@ -19,6 +19,10 @@ from htxso.support.api import router as support_router
 from htxso.support.knowledge.api import router as support_knowledge_router
 from htxso.support.policies.api import router as support_policies_router
 from htxso.trace.api import router as trace_router
+from htxso.training.api_attendance import router as training_attendance_router
+from htxso.training.api_certificates import router as training_certificates_router
+from htxso.training.api_courses import router as training_courses_router
+from htxso.training.api_people import router as training_people_router
 
 api = NinjaAPI(
     title="HTX Số API",
@@ -47,3 +51,12 @@ api.add_router("/trace", trace_router)
 api.add_router("/support/policies", support_policies_router)
 api.add_router("/support", support_router)
 api.add_router("/support/knowledge", support_knowledge_router)
+# training: one prefix, one router per part of the app (mounting them under a parent
+# router with an empty prefix would make the schema's paths lose a slash)
+for _training_router in (
+    training_courses_router,
+    training_attendance_router,
+    training_certificates_router,
+    training_people_router,
+):
+    api.add_router("/training", _training_router)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "htxso.support",
     "htxso.support.policies",
     "htxso.support.knowledge",
+    "htxso.training",
 ]
 
 # Widgets render with the project's template engine (cached loader): Django's default

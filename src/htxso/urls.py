@@ -5,6 +5,7 @@ from django.urls import include, path
 from htxso import views
 from htxso.api import api
 from htxso.core import views as core_views
+from htxso.training import views_certificates as training_certificates
 
 admin.site.site_header = "HTX Số"
 admin.site.site_title = "HTX Số"
@@ -12,6 +13,8 @@ admin.site.site_title = "HTX Số"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # the public keys that verify training credentials (Open Badges 3.0, VC-JWT)
+    path(".well-known/htxso-keys.json", training_certificates.jwks, name="training_jwks"),
     # first: the GS1 Digital Link resolver (/01/…) is what consumers' phones open most
     path("", include("htxso.trace.urls")),
     path("", include("htxso.accounts.urls")),
@@ -28,6 +31,7 @@ urlpatterns = [
     path("", include("htxso.support.urls")),
     path("", include("htxso.support.policies.urls")),
     path("", include("htxso.support.knowledge.urls")),
+    path("dao-tao/", include("htxso.training.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

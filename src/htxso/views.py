@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from htxso import __version__
@@ -58,6 +59,12 @@ def home(request):
         context["member_of"] = member_of
     if scope.trainer:
         sections.append("trainer")
+        from htxso.training import selectors_attendance as training_attendance
+
+        # the sessions to run next (one query), each with its check-in page
+        context["sessions_to_teach"] = training_attendance.sessions_to_teach(
+            user, since=timezone.now()
+        )[:5]
     if scope.has_role(Role.BUYER):
         sections.append("buyer")
     if not sections:

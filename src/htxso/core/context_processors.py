@@ -22,6 +22,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             scope.national_edit,
             bool(scope.edit_provinces),
             bool(scope.edit_organisations),
+            scope.trainer,
         )
     )
     return {

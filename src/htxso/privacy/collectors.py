@@ -135,7 +135,7 @@ def _register(user: Any) -> list[dict[str, Any]]:
                 ethnicity=ETHNICITY_NAMES.get(p.ethnicity, ""),
                 citizen_id=p.citizen_id or "",
                 phone=p.phone,
-                recorded_by=p.organisation.name,
+                recorded_by=p.organisation.name if p.organisation_id else "",
                 memberships=[
                     _row(
                         organisation=m.organisation.name,

@@ -114,8 +114,12 @@ def review_province(user: Any) -> str | None:
             return str(a.province_id)
         if a.organisation_id:
             return str(a.organisation.province_id)
-    person = Person.objects.filter(user=user).select_related("organisation").first()
-    if person is not None:
+    person = (
+        Person.objects.filter(user=user, organisation__isnull=False)
+        .select_related("organisation")
+        .first()
+    )
+    if person is not None and person.organisation is not None:
         return str(person.organisation.province_id)
     return None
 

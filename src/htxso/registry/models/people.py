@@ -41,7 +41,10 @@ class Person(models.Model):
     """A natural person known to the registry.
 
     ``organisation`` is the organisation that recorded the person; it decides who may
-    see the row (the person may also belong to other organisations).
+    see the row (the person may also belong to other organisations).  A person with no
+    organisation (a trainer, a policymaker met in training) is seen by the VCA alone.
+    ``merged_into`` points from a record found to be a duplicate to the one kept
+    (training's duplicate review); such a record keeps its history but counts no more.
     """
 
     scope_province_path = "organisation__province"
@@ -52,12 +55,17 @@ class Person(models.Model):
     organisation = models.ForeignKey(
         "registry.Organisation",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="people",
         verbose_name=_("recorded by"),
     )
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    #: The year of birth: from ``birth_date`` when known, or given alone (training lists
+    #: often carry only the year).  Matching people uses it.
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNICITIES, blank=True)
     citizen_id = models.CharField(
         _("citizen ID number"), max_length=12, null=True, blank=True, unique=True
@@ -72,6 +80,14 @@ class Person(models.Model):
         verbose_name=_("user account"),
     )
     search_text = models.CharField(max_length=200, editable=False, db_index=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,14 +97,20 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["search_text", "birth_year"], name="person_name_year"),
+            models.Index(fields=["phone"], name="person_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
 
     def save(self, *args, **kwargs):
         self.search_text = fold(self.full_name)
+        if self.birth_date is not None:
+            self.birth_year = self.birth_date.year
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "birth_year"}
         super().save(*args, **kwargs)
 
     def age_on(self, on: dt.date) -> int | None:

@@ -1,0 +1,1 @@
+"""Training: courses and sessions, enrolment, attendance, completion, certificates (issue 16)."""
