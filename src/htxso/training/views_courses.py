@@ -229,25 +229,39 @@ def module_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("training:course_detail", args=[course.pk]) + "#modules")
 
 
-@require_POST
-@access(roles=roles.REVIEWERS)
-def module_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def _remove_item(request: HttpRequest, pk: int, model, remove, done: str, anchor: str):
+    """Remove one module or session of a course (the POST's ``item``), through its
+    service, and go back to that part of the course page."""
     course = _course(request, pk, "change")
     form = RemoveForm(request.POST)
-    module = (
-        Module.objects.filter(course=course, pk=form.cleaned_data["item"]).first()
+    item = (
+        model.objects.filter(course=course, pk=form.cleaned_data["item"]).first()
         if form.is_valid()
         else None
     )
-    if module is None:
+    back = redirect(reverse("training:course_detail", args=[course.pk]) + anchor)
+    if item is None:
         messages.error(request, _("Choose what to remove."))
-        return redirect(reverse("training:course_detail", args=[course.pk]) + "#modules")
+        return back
     try:
-        services_courses.module_remove(actor=request.user, module=module)
-        messages.success(request, _("The module was removed."))
+        remove(request.user, item)  # the signed-in user is the actor
+        messages.success(request, done)
     except ServiceError as exc:
         show_service_error(request, exc)
-    return redirect(reverse("training:course_detail", args=[course.pk]) + "#modules")
+    return back
+
+
+@require_POST
+@access(roles=roles.REVIEWERS)
+def module_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    return _remove_item(
+        request,
+        pk,
+        Module,
+        lambda user, module: services_courses.module_remove(actor=user, module=module),
+        _("The module was removed."),
+        "#modules",
+    )
 
 
 def _wards(course: Course) -> list[tuple[str, str]]:
@@ -283,22 +297,14 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access(roles=roles.REVIEWERS)
 def session_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    course = _course(request, pk, "change")
-    form = RemoveForm(request.POST)
-    session = (
-        CourseSession.objects.filter(course=course, pk=form.cleaned_data["item"]).first()
-        if form.is_valid()
-        else None
+    return _remove_item(
+        request,
+        pk,
+        CourseSession,
+        lambda user, session: services_courses.session_remove(actor=user, session=session),
+        _("The session was removed."),
+        "#sessions",
     )
-    if session is None:
-        messages.error(request, _("Choose what to remove."))
-        return redirect(reverse("training:course_detail", args=[course.pk]) + "#sessions")
-    try:
-        services_courses.session_remove(actor=request.user, session=session)
-        messages.success(request, _("The session was removed."))
-    except ServiceError as exc:
-        show_service_error(request, exc)
-    return redirect(reverse("training:course_detail", args=[course.pk]) + "#sessions")
 
 
 def _trainer_choices():

@@ -207,3 +207,34 @@ def test_lists_query_counts(world, client, django_assert_max_num_queries):
     client.force_login(world.users["officer_a"])
     with django_assert_max_num_queries(16):
         assert client.get(f"/dao-tao/khoa-hoc/{course.pk}/").status_code == 200
+
+
+def test_remove_module_and_session_by_pages(world, client):
+    """The two "remove" buttons: a bogus or another course's item changes nothing, the
+    last module/session of an open course stays, a draft's are removed."""
+    from htxso.training import services_courses as svc
+    from htxso.training.models import CourseSession, Module
+
+    client.force_login(world.users["officer_a"])
+    course = make_course(title="Khoá có học phần")
+    other = make_course(title="Khoá khác")
+    base = f"/dao-tao/khoa-hoc/{course.pk}/"
+    module = course.modules.get()
+    # another course's module, nonsense, nothing: refused, nothing removed
+    for item in (other.modules.get().pk, "abc", "9" * 30, ""):
+        r = client.post(f"{base}hoc-phan/xoa/", {"item": item}, follow=True)
+        assert r.status_code == 200
+    assert Module.objects.count() == 2
+    # the last module of an open course stays (a precise message)
+    r = client.post(f"{base}hoc-phan/xoa/", {"item": module.pk}, follow=True)
+    assert Module.objects.filter(pk=module.pk).exists()
+    assert "ít nhất một học phần" in r.content.decode() or "at least one module" in (
+        r.content.decode()
+    )
+    svc.module_add(actor=world.users["officer_a"], course=course, title="Phần 2", hours="2")
+    r = client.post(f"{base}hoc-phan/xoa/", {"item": module.pk})
+    assert r.status_code == 302 and r["Location"].endswith("#modules")
+    assert not Module.objects.filter(pk=module.pk).exists()
+    session = course.sessions.get()
+    r = client.post(f"{base}buoi-hoc/xoa/", {"item": session.pk}, follow=True)
+    assert CourseSession.objects.filter(pk=session.pk).exists()  # the last session stays
