@@ -227,6 +227,8 @@ def test_queue_counts_follow_new_requests_at_once(client, world):
         note="Đã xong",
     )
     assert open_count() == before
+    # the kept lines of the page were forgotten too: the closed request left the queue
+    assert "Yêu cầu mới" not in c.get(url).content.decode()
 
 
 def test_home_counts_of_the_queue_follow_new_requests(client, world):

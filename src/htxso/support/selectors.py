@@ -252,12 +252,11 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def queue_count(*, user: Any, filters: QueueFilters, day: dt.date, qs: QuerySet) -> int:
-    """How many requests ``qs`` (the user's queue with ``filters``) holds, kept with the
-    open counts (forgotten when a request changes): counting the open requests of the
-    whole country on every page costs more than the page of rows itself."""
+def queue_key(*, user: Any, filters: QueueFilters, day: dt.date) -> tuple:
+    """What a queue page depends on besides the requests themselves (whose changes
+    forget every kept value): the scope of the user, the filters and the day."""
     everywhere, provinces, organisations = ServiceRequest.policy.reach(user, "queue")
-    parts = (
+    return (
         "queue",
         day.isoformat(),
         everywhere,
@@ -270,7 +269,13 @@ def queue_count(*, user: Any, filters: QueueFilters, day: dt.date, qs: QuerySet)
         filters.province,
         user.pk if filters.assignee == "me" else "",
     )
-    return OPEN_COUNTS.get_or_set(parts, qs.count)
+
+
+def queue_count(*, key: tuple, qs: QuerySet) -> int:
+    """How many requests ``qs`` (the user's queue with its filters, ``key``) holds, kept
+    with the open counts (forgotten when a request changes): counting the open requests
+    of the whole country on every page costs more than the page of rows itself."""
+    return OPEN_COUNTS.get_or_set(key, qs.count)
 
 
 def queue_ids(qs: QuerySet) -> QuerySet:

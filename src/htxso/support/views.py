@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -467,11 +467,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     day = selectors.today()
     qs = selectors.queue(user=user, filters=filters, day=day)
-    total = selectors.queue_count(user=user, filters=filters, day=day, qs=qs)
+    key = selectors.queue_key(user=user, filters=filters, day=day)
+    total = selectors.queue_count(key=key, qs=qs)
     ids = selectors.queue_ids(qs)
     page = KnownCountPaginator(ids, PAGE_SIZE, count=total).get_page(request.GET.get("page"))
-    cal = selectors.working_calendar()
-    rows = _queue_rows(selectors.queue_rows(list(page.object_list)), day, cal)
+    # the lines of a page change only when a request changes (which forgets them), or
+    # with the day (in the key): kept per page and language
+    rows = selectors.OPEN_COUNTS.get_or_set(
+        (*key, page.number, translation.get_language()),
+        lambda: _queue_rows(
+            selectors.queue_rows(list(page.object_list)), day, selectors.working_calendar()
+        ),
+    )
     current = {
         "request_type": filters.request_type,
         "status": filters.status,
