@@ -73,14 +73,15 @@ def test_rotating_qr_checkin_roster_and_offline_queue(live_server, world, page_f
     att = Attendance.objects.get(session=s, enrolment=participant)
     assert att.method == "qr"
 
-    # The code changes (at most 30 s) and the roster shows who checked in, no reload.
+    # The roster shows who checked in without a reload (it is read every 10 s), and the
+    # code changes (at most 30 s).
+    row = trainer.locator(f'.roster__row[data-enrolment="{participant.pk}"]')
+    expect(row).to_have_class("roster__row is-present", timeout=25_000)
     wait_until(
         trainer,
         f"document.querySelector('[data-qr]').dataset.url !== {first_url!r}",
         timeout_ms=40_000,
     )
-    row = trainer.locator(f'.roster__row[data-enrolment="{participant.pk}"]')
-    expect(row).to_have_class("roster__row is-present")
     new_urls = read_qr(shot(trainer, "training-attendance-trainer-rotated-360"))
     assert new_urls and new_urls[0] != urls[0]
 

@@ -6,13 +6,14 @@
  *    offline or the request fails, it is kept in localStorage with its client_id and the
  *    time it was taken, and sent in a batch to the API when the network comes back
  *    (the server adds nothing twice for one client_id).
- * 3. Who checked in by QR appears on the roster (the session's attendance, read with
- *    each new code).
+ * 3. Who checked in by QR appears on the roster (the session's attendance, read every
+ *    10 seconds while the code is shown, and with each new code).
  */
 (function () {
   "use strict";
   var KEY = "htxso.training.attendance.queue.v1";
   var sending = false;
+  var ROSTER_EVERY = 10; // seconds between two reads of who checked in
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -213,9 +214,12 @@
         .catch(function () { seconds = 5; });
       refreshRoster();
     }
+    var tick = 0;
     setInterval(function () {
       seconds -= 1;
-      if (seconds <= 0) { seconds = 30; next(); }
+      tick += 1;
+      if (seconds <= 0) { seconds = 30; tick = 0; next(); }
+      else if (tick % ROSTER_EVERY === 0) refreshRoster();
       if (left) left.textContent = String(Math.max(seconds, 0));
     }, 1000);
   }
