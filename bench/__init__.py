@@ -29,4 +29,5 @@ BENCHMARKS: list[str] = [
     "trace_page",
     "training_count",
     "training_badges",
+    "indicators_national",
 ]

@@ -84,6 +84,7 @@ def _small_set(n: int) -> Any:
                     AnnualReport(
                         organisation=o,
                         year=year,
+                        status="accepted",
                         revenue=rng.randint(100, 5_000) * 1_000_000,
                         profit=rng.randint(-200, 800) * 1_000_000,
                         workers_total=total,

@@ -9,6 +9,9 @@ from htxso.accounts.api import router as accounts_router
 from htxso.core.api import install_error_handlers
 from htxso.core.api_audit import router as audit_router
 from htxso.geo.api import router as geo_router
+from htxso.indicators.api_exports import router as indicators_exports_router
+from htxso.indicators.api_frameworks import router as indicators_frameworks_router
+from htxso.indicators.api_reports import router as indicators_reports_router
 from htxso.market.api import router as market_router
 from htxso.programs.api import router as programs_router
 from htxso.registry.api import router as registry_router
@@ -60,3 +63,9 @@ for _training_router in (
     training_people_router,
 ):
     api.add_router("/training", _training_router)
+for _indicators_router in (
+    indicators_frameworks_router,
+    indicators_reports_router,
+    indicators_exports_router,
+):
+    api.add_router("/indicators", _indicators_router)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "htxso.support.policies",
     "htxso.support.knowledge",
     "htxso.training",
+    "htxso.indicators",
 ]
 
 # Widgets render with the project's template engine (cached loader): Django's default

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("htxso.support.policies.urls")),
     path("", include("htxso.support.knowledge.urls")),
     path("dao-tao/", include("htxso.training.urls")),
+    path("ket-qua/", include("htxso.indicators.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

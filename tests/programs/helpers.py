@@ -59,8 +59,9 @@ def make_call(
     return call
 
 
-def make_eligible(organisation, *, youth=6, total=10, profits=None, year=None):
-    """Registry data making ``organisation`` meet the youth-DX computed criteria."""
+def make_eligible(organisation, *, youth=6, total=10, profits=None, year=None, status="accepted"):
+    """Registry data making ``organisation`` meet the youth-DX computed criteria (its
+    annual reports ``accepted`` by default: only submitted or accepted ones count)."""
     from htxso.registry.models import AnnualReport, ValueChainLink
 
     year = year or timezone.localdate().year
@@ -70,6 +71,7 @@ def make_eligible(organisation, *, youth=6, total=10, profits=None, year=None):
             organisation=organisation,
             year=y,
             defaults={
+                "status": status,
                 "profit": profit,
                 "revenue": 900_000_000,
                 "workers_total": total,

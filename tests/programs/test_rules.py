@@ -99,7 +99,9 @@ def test_finance_missing_year_says_which_report_is_missing():
     out = rules.finance(facts, {"field": "revenue", "years": 2}, ON)
     assert out.verdict == rules.NO_DATA and out.data["years"] == [2023]
     with translation.override("vi"):
-        assert out.reason == "Không đủ dữ liệu: chưa có báo cáo năm 2023"
+        assert out.reason == (
+            "Không đủ dữ liệu: chưa có báo cáo năm 2023 đã gửi hoặc đã được chấp nhận"
+        )
 
 
 def test_finance_report_without_the_figure_is_missing_too():

@@ -54,5 +54,10 @@ def give_facts(organisation, *, profits=(50_000_000, 80_000_000), sector="agricu
         AnnualReport.objects.update_or_create(
             organisation=organisation,
             year=year - offset,
-            defaults={"profit": profit, "revenue": 900_000_000, "workers_total": 10},
+            defaults={
+                "profit": profit,
+                "revenue": 900_000_000,
+                "workers_total": 10,
+                "status": "accepted",
+            },
         )

@@ -17,7 +17,45 @@ from .models import (
     ReportStatus,
 )
 
-DONE = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+#: The annual reports whose figures count — in the statistics, the eligibility rules of
+#: programmes and support policies, and the indicators: received by the province
+#: (submitted) or accepted.  A draft, or a report returned for changes, is the
+#: organisation's unchecked work: its figures count nowhere.
+COUNTED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+DONE = COUNTED
+
+
+def counted(prefix: str = "") -> Q:
+    """The filter of counted reports, through the relation ``prefix`` (for example
+    ``"annual_reports__"`` from an organisation)."""
+    return Q(**{f"{prefix}status__in": COUNTED})
+
+
+def counted_reports(
+    reports: QuerySet[AnnualReport] | None = None,
+    *,
+    year: int | None = None,
+    min_year: int | None = None,
+) -> QuerySet[AnnualReport]:
+    """The figures of organisations for a year: their counted annual reports.
+
+    The one reading of "the figures of an organisation for year Y", shared by the
+    statistics (``stats_queries``), the eligibility rules (``rules.facts``) and the
+    indicators, so that they never disagree.  ``reports`` narrows the rows (a policy
+    scoped queryset, say); ``year`` or ``min_year`` the years.
+    """
+    qs = (AnnualReport.objects.all() if reports is None else reports).filter(counted())
+    if year is not None:
+        qs = qs.filter(year=year)
+    if min_year is not None:
+        qs = qs.filter(year__gte=min_year)
+    return qs
+
+
+def organisation_figures(organisation: Organisation | int, year: int) -> AnnualReport | None:
+    """The counted report of ``organisation`` for ``year`` (at most one), else ``None``."""
+    pk = organisation if isinstance(organisation, int) else organisation.pk
+    return counted_reports(year=year).filter(organisation_id=pk).first()
 
 
 def report_list(

@@ -216,7 +216,8 @@ def dashboard(
     today = timezone.localdate()
     if not use_cache:
         return _compute(user, province, year, today)
-    key = "htxso:registry:stats:v{}:{}:{}:{}:{}".format(
+    # "f2": the shape of ``Figures`` (a board cached by older code lacks its new fields)
+    key = "htxso:registry:stats:f2:v{}:{}:{}:{}:{}".format(
         _version(), _scope_key(user), province or "all", year or "latest", today.isoformat()
     )
     board = cache.get(key)

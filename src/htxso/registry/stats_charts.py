@@ -73,11 +73,16 @@ def dashboard_charts(board: Dashboard) -> list[charts.Chart]:
         for stars, n in board.ocop_by_stars
     ]
     graded_total = sum(n for _c, _l, n in board.grades)
+    # shares of the organisations given a grade, as the indicator "good or fair" counts
+    # them: "not graded" is shown with its number but outside the percentages
+    given = sum(n for code, _l, n in board.grades if code != "not_graded")
     grades = [
         charts.Row(
             label=str(label),
             value=n,
-            display=f"{format_number(n)} ({_pct(n, graded_total)})",
+            display=format_number(n)
+            if code == "not_graded"
+            else f"{format_number(n)} ({_pct(n, given)})",
             colour=GRADE_COLOURS[code],
         )
         for code, label, n in board.grades

@@ -63,9 +63,12 @@ SHORT_LABELS = {
 
 #: How each indicator is computed, shown on the page under the table.
 DEFINITIONS = {
-    Indicator.COOPERATIVES: _("Cooperatives with the status operating, today."),
-    Indicator.GROUPS: _("Cooperative groups with the status operating, today."),
-    Indicator.UNIONS: _("Unions of cooperatives with the status operating, today."),
+    Indicator.COOPERATIVES: _(
+        "Cooperatives operating on the reference date (31 December of the year, or today): "
+        "status operating, or dissolved after that date."
+    ),
+    Indicator.GROUPS: _("The same, for cooperative groups."),
+    Indicator.UNIONS: _("The same, for unions of cooperatives."),
     "members": _(
         "Official and associate members at 31 December, summed over the year's annual reports."
     ),
@@ -119,13 +122,14 @@ def _ratio(total: int, n: int) -> int | None:
 
 def compute(f: Figures) -> dict[str, float | int | None]:
     """Actual value of each indicator; ``None`` when there is nothing to compute from."""
-    active = OrganisationStatus.ACTIVE
+    operating = f.operating_by_kind
     graded = sum(f.grades.get(g, 0) for g in ("good", "fair", "average", "weak"))
     has_reports = f.reports > 0
     return {
-        Indicator.COOPERATIVES: f.count(OrganisationKind.COOPERATIVE, active),
-        Indicator.GROUPS: f.count(OrganisationKind.GROUP, active),
-        Indicator.UNIONS: f.count(OrganisationKind.UNION, active),
+        # the same rows as the shares' "operating organisations" (``Figures.operating``)
+        Indicator.COOPERATIVES: operating.get(OrganisationKind.COOPERATIVE, 0),
+        Indicator.GROUPS: operating.get(OrganisationKind.GROUP, 0),
+        Indicator.UNIONS: operating.get(OrganisationKind.UNION, 0),
         "members": (
             f.members_cooperative + f.members_group + f.members_union if f.members_reports else None
         ),

@@ -24,13 +24,14 @@ from .models import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
-    ReportStatus,
     ScoreStatus,
     ValueChainLink,
 )
+from .selectors_reports import COUNTED, counted, counted_reports
 
-#: Reports that count in statistics: sent to the province (submitted) or accepted.
-COUNTED_REPORT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+#: Reports that count in statistics: the ones the eligibility rules read too
+#: (``selectors_reports.counted_reports``: submitted or accepted).
+COUNTED_REPORT_STATUSES = COUNTED
 COOP = Q(organisation__kind=OrganisationKind.COOPERATIVE)
 
 
@@ -59,7 +60,9 @@ class Figures:
     members_reports: int = 0
     # organisations the tax extract flags (stopped, suspended, left the address…)
     tax_problem: int = 0
-    # operating organisations, value chains and high technology
+    # organisations operating on the reference date {kind: count}: the one set of rows
+    # behind the counts by kind (table and chart) and the shares' denominator
+    operating_by_kind: dict = field(default_factory=dict)
     operating: int = 0
     in_value_chain: int = 0
     high_tech: int = 0
@@ -102,12 +105,7 @@ def _scoped(model, user, province: str | None, path: str):
 def report_years(*, user, province: str | None) -> list[int]:
     """Years with at least one counted annual report, newest first (one query)."""
     qs = _scoped(AnnualReport, user, province, "organisation__province_id")
-    return list(
-        qs.filter(status__in=COUNTED_REPORT_STATUSES)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
-    )
+    return list(counted_reports(qs).order_by("-year").values_list("year", flat=True).distinct())
 
 
 def collect(*, user, province: str | None, year: int, as_of: dt.date) -> dict[str, Figures]:
@@ -143,8 +141,9 @@ def _reports(out, user, province, year):
     members = Coalesce("members_official", Value(0)) + Coalesce("members_associate", Value(0))
     has_members = Q(members_official__isnull=False) | Q(members_associate__isnull=False)
     rows = (
-        _scoped(AnnualReport, user, province, "organisation__province_id")
-        .filter(year=year, status__in=COUNTED_REPORT_STATUSES)
+        counted_reports(
+            _scoped(AnnualReport, user, province, "organisation__province_id"), year=year
+        )
         .order_by()
         .values(pid=F("organisation__province_id"))
         .annotate(
@@ -197,14 +196,11 @@ def _operating(out, user, province, year, as_of):
         .annotate(
             report=FilteredRelation(
                 "annual_reports",
-                condition=Q(
-                    annual_reports__year=year,
-                    annual_reports__status__in=COUNTED_REPORT_STATUSES,
-                ),
+                condition=Q(annual_reports__year=year) & counted("annual_reports__"),
             )
         )
         .order_by()
-        .values("province_id")
+        .values("province_id", "kind")
         .annotate(
             operating=Count("id"),
             in_value_chain=Count("id", filter=Q(report__in_value_chain=True) | Q(Exists(link))),
@@ -215,9 +211,10 @@ def _operating(out, user, province, year, as_of):
     )
     for r in rows:
         figures = out[r["province_id"]]
-        figures.operating = r["operating"]
-        figures.in_value_chain = r["in_value_chain"]
-        figures.high_tech = r["high_tech"]
+        figures.operating_by_kind[r["kind"]] = r["operating"]
+        figures.operating += r["operating"]
+        figures.in_value_chain += r["in_value_chain"]
+        figures.high_tech += r["high_tech"]
 
 
 def _ocop(out, user, province, as_of):

@@ -9,7 +9,7 @@ already sent with that ``client_key``), ``too_many_requests``…
 """
 
 import datetime as dt
-import json
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -17,11 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema
 from ninja import Status as Answer
 from pydantic import Field
-from pydantic import ValidationError as PydanticError
 
 from htxso.core import roles
-from htxso.core.api import ErrorOut, route
-from htxso.core.errors import ServiceError, refused
+from htxso.core.api import ErrorOut, json_body_doc, read_json, route
+from htxso.core.errors import refused
 from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id, Offset, Text
 from htxso.registry.models import Organisation
@@ -31,6 +30,9 @@ from .models import RequestType, ServiceRequest, Status
 
 router = Router(tags=["support"])
 MAX_BODY = 64 * 1024
+#: The body of an operation, read and validated by the shared ``core.api.read_json``.
+_body = partial(read_json, max_bytes=MAX_BODY, error_types=True)
+_json_body = json_body_doc
 
 
 class EntryOut(Schema):
@@ -143,30 +145,6 @@ def _detail(request: HttpRequest, r: ServiceRequest) -> dict[str, Any]:
     return data
 
 
-def _body(request: HttpRequest, schema: type[Schema]) -> Any:
-    raw = request.body or b""
-    if len(raw) > MAX_BODY:
-        raise ServiceError("too_large", _("The request body is too large."))
-    try:
-        return schema.model_validate(json.loads(raw or b"{}"))
-    except (ValueError, UnicodeDecodeError, PydanticError) as exc:
-        details = (
-            [
-                {
-                    "loc": [str(p) for p in e.get("loc", ())],
-                    "msg": e.get("msg"),
-                    "type": e.get("type"),
-                }
-                for e in exc.errors(include_url=False)
-            ]
-            if isinstance(exc, PydanticError)
-            else None
-        )
-        raise ServiceError(
-            "validation_error", _("The request is not valid."), details=details
-        ) from None
-
-
 def _one(request: HttpRequest, request_id: int) -> ServiceRequest:
     return get_allowed_or_404(
         ServiceRequest.objects.select_related("organisation", "assignee", "created_by"),
@@ -174,15 +152,6 @@ def _one(request: HttpRequest, request_id: int) -> ServiceRequest:
         "view",
         pk=request_id,
     )
-
-
-def _json_body(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 @route(

@@ -12,18 +12,15 @@ the access check, so a refused caller gets 403/404 whatever it sent.
 """
 
 import datetime as dt
-import json
-from typing import Any, Literal
+from functools import partial
+from typing import Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
-from pydantic import ValidationError as PydanticError
 
 from htxso.core import roles
-from htxso.core.api import ErrorOut, route
-from htxso.core.errors import ServiceError
+from htxso.core.api import ErrorOut, json_body_doc, read_json, route
 from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id
 
@@ -34,6 +31,9 @@ from .models import AttendanceMethod, CourseSession
 router = Router(tags=["training"])
 
 MAX_BODY = 200_000
+#: The body of an operation, read and validated by the shared ``core.api.read_json``.
+_body = partial(read_json, max_bytes=MAX_BODY, code="invalid")
+_json_body = json_body_doc
 TEACHERS = roles.REVIEWERS | {roles.Role.TRAINER}
 READERS = roles.STAFF | {roles.Role.TRAINER}
 
@@ -101,33 +101,6 @@ class BatchOut(Schema):
     duplicates: int
     refused: int
     results: list[BatchItemOut]
-
-
-def _body(request: HttpRequest, schema: type[Schema]) -> Any:
-    raw = request.body or b""
-    if len(raw) > MAX_BODY:
-        raise ServiceError("too_large", _("The request body is too large."))
-    try:
-        return schema.model_validate(json.loads(raw or b"{}"))
-    except (ValueError, UnicodeDecodeError, PydanticError) as exc:
-        details = (
-            [
-                {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg")}
-                for e in exc.errors(include_url=False)
-            ]
-            if isinstance(exc, PydanticError)
-            else None
-        )
-        raise ServiceError("invalid", _("The request is not valid."), details=details) from None
-
-
-def _json_body(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 @route(

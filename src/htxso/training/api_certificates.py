@@ -9,18 +9,16 @@ credential → ``valid`` and ``reason``: ``valid``, ``malformed``, ``not_a_crede
 """
 
 import datetime as dt
-import json
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from pydantic import Field
-from pydantic import ValidationError as PydanticError
 
 from htxso.core import roles
-from htxso.core.api import ErrorOut, route
-from htxso.core.errors import ServiceError
+from htxso.core.api import ErrorOut, json_body_doc, read_json, route
 from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id, Text
 
@@ -30,6 +28,11 @@ from .models import Certificate
 
 router = Router(tags=["training"])
 MAX_BODY = 64 * 1024
+#: The body of an operation, read and validated by the shared ``core.api.read_json``.
+_body = partial(
+    read_json, max_bytes=MAX_BODY, message=_("The request body is not valid."), details=False
+)
+_json_body = json_body_doc
 
 
 class CertificateOut(Schema):
@@ -67,25 +70,6 @@ class VerifyOut(Schema):
     message: str
     code: str | None
     kid: str
-
-
-def _body(request: HttpRequest, schema: type[Schema]) -> Any:
-    raw = request.body or b""
-    if len(raw) > MAX_BODY:
-        raise ServiceError("too_large", _("The request body is too large."))
-    try:
-        return schema.model_validate(json.loads(raw or b"{}"))
-    except (ValueError, UnicodeDecodeError, PydanticError) as exc:
-        raise ServiceError("validation_error", _("The request body is not valid.")) from exc
-
-
-def _json_body(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
-    }
 
 
 def _out(c: Certificate) -> dict[str, Any]:

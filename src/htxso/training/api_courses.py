@@ -12,18 +12,17 @@ Errors are JSON ``{"code", "message", "details"}``: ``course_not_open`` and
 """
 
 import datetime as dt
-import json
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
-from pydantic import ValidationError as PydanticError
 
 from htxso.core import roles
-from htxso.core.api import ErrorOut, route
-from htxso.core.errors import ServiceError, not_found
+from htxso.core.api import ErrorOut, json_body_doc, read_json, route
+from htxso.core.errors import not_found
 from htxso.core.policy import get_allowed_or_404
 from htxso.core.schemas import Id, Offset, Text
 
@@ -32,6 +31,9 @@ from .models import Audience, Course, CourseKind, CourseStatus
 
 router = Router(tags=["training"])
 MAX_BODY = 4096
+#: The body of an operation, read and validated by the shared ``core.api.read_json``.
+_body = partial(read_json, max_bytes=MAX_BODY)
+_json_body = partial(json_body_doc, required=False)
 
 
 class ModuleOut(Schema):
@@ -96,7 +98,7 @@ class CourseQuery(Schema):
     offset: Offset = 0
 
 
-class PageQuery(Schema):
+class CoursePageQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
     offset: Offset = 0
 
@@ -125,35 +127,6 @@ def _course_out(c: Course, enrolled: int | None = None) -> dict[str, Any]:
         "enrolled": enrolled if enrolled is not None else getattr(c, "enrolled", 0),
         "starts_on": c.starts_on,
         "ends_on": c.ends_on,
-    }
-
-
-def _body(request: HttpRequest, schema: type[Schema]) -> Any:
-    raw = request.body or b""
-    if len(raw) > MAX_BODY:
-        raise ServiceError("too_large", _("The request body is too large."))
-    try:
-        return schema.model_validate(json.loads(raw or b"{}"))
-    except (ValueError, UnicodeDecodeError, PydanticError) as exc:
-        details = (
-            [
-                {"loc": [str(p) for p in e.get("loc", ())], "msg": e.get("msg")}
-                for e in exc.errors(include_url=False)
-            ]
-            if isinstance(exc, PydanticError)
-            else None
-        )
-        raise ServiceError(
-            "validation_error", _("The request is not valid."), details=details
-        ) from None
-
-
-def _json_body(schema: type[Schema]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
     }
 
 
@@ -232,7 +205,7 @@ def _enrolment_out(e) -> dict[str, Any]:
     response=list[EnrolmentOut],
     summary="The caller's own enrolments, newest first",
 )
-def my_enrolments(request: HttpRequest, filters: Query[PageQuery]):
+def my_enrolments(request: HttpRequest, filters: Query[CoursePageQuery]):
     qs = selectors_courses.my_enrolments(user=request.user)
     return [_enrolment_out(e) for e in qs[filters.offset : filters.offset + filters.limit]]
 

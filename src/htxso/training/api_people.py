@@ -88,7 +88,7 @@ class DuplicateOut(Schema):
     second: PersonOut
 
 
-class ListQuery(Schema):
+class PeopleListQuery(Schema):
     offset: Offset = 0
     limit: int = Field(50, ge=1, le=200)
 
@@ -124,7 +124,7 @@ def _row(c: DuplicateCandidate) -> dict[str, Any]:
     response=list[DuplicateOut],
     summary="Likely duplicate people waiting for a decision (your province's)",
 )
-def duplicates(request: HttpRequest, q: Query[ListQuery]):
+def duplicates(request: HttpRequest, q: Query[PeopleListQuery]):
     qs = (
         DuplicateCandidate.policy.queryset(request.user, "view")
         .filter(status=DuplicateStatus.OPEN)

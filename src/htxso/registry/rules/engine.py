@@ -83,7 +83,8 @@ def youth_share(facts: OrgFacts, params: dict, on: dt.date) -> Outcome:
 
     The registry's workforce (birth dates) is used when every active worker has a birth
     date; otherwise the latest annual report of the year before ``on`` or earlier (not
-    older than three years)."""
+    older than three years).  Reports are the submitted or accepted ones only
+    (``facts.load_facts``): a draft counts nowhere."""
     threshold = float(params.get("threshold", 40))
     youth = total = None
     source: dict[str, Any] = {}

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from htxso.registry.models import (
-    AnnualReport,
     ClassificationScore,
     OcopProduct,
     Organisation,
     ValueChainLink,
     Worker,
 )
+from htxso.registry.selectors_reports import counted_reports
 
 from .engine import OrgFacts, ReportFacts
 
@@ -49,8 +49,11 @@ def fact_querysets(organisations: QuerySet, needs: set[str], min_year: int = 199
         )
     }
     if "reports" in needs:
+        # submitted or accepted reports only: a draft makes an organisation neither
+        # eligible nor ineligible (issue 17); the statistics read the same rows
         out["reports"] = (
-            AnnualReport.objects.filter(organisation_id__in=ids, year__gte=min_year)
+            counted_reports(min_year=min_year)
+            .filter(organisation_id__in=ids)
             .order_by()
             .values_list(
                 "organisation_id",

@@ -55,11 +55,11 @@ def describe(code: str, data: dict) -> str:
         return text
     if code == "youth_no_data":
         return _(
-            "Not enough data: no annual report for %(year)s with the number of workers, "
-            "and the workforce list lacks birth dates"
+            "Not enough data: no submitted or accepted annual report for %(year)s with the "
+            "number of workers, and the workforce list lacks birth dates"
         ) % {"year": data["year"]}
     if code == "finance_missing":
-        return _("Not enough data: no annual report for %(years)s") % {
+        return _("Not enough data: no submitted or accepted annual report for %(years)s") % {
             "years": _years(data["years"])
         }
     if code == "finance":

@@ -22,7 +22,7 @@ from . import selectors
 router = Router(tags=["support policies"])
 
 
-class CriterionOut(Schema):
+class PolicyCriterionOut(Schema):
     kind: str
     label: str
     params: dict
@@ -50,7 +50,7 @@ class PolicyDetailOut(PolicyOut):
     how_to_apply: str
     contact: str
     call_id: int | None
-    criteria: list[CriterionOut]
+    criteria: list[PolicyCriterionOut]
 
 
 class CriterionResultOut(Schema):
@@ -77,7 +77,7 @@ class EligibilityOut(Schema):
     policies: list[MatchOut]
 
 
-class ListQuery(Schema):
+class PolicyListQuery(Schema):
     q: str = Field("", max_length=200)
     level: str = Field("", pattern=r"^(national|provincial)?$")
     province: str = Field("", max_length=10)
@@ -110,7 +110,7 @@ def _policy(p) -> dict:
     response=list[PolicyOut],
     summary="Published support policies (search accent-free, filter by level/province/sector)",
 )
-def policy_list(request, filters: Query[ListQuery]):
+def policy_list(request, filters: Query[PolicyListQuery]):
     qs = selectors.search(
         selectors.published(),
         q=filters.q,
