@@ -1,6 +1,7 @@
-"""Two API schemas (bodies and answers) with the same class name overwrite each other in the OpenAPI document
-(django-ninja names its components after the class): the document then describes one
-operation's answer with another's fields.  Every schema of the project has its own name."""
+"""Two API schemas (bodies and answers) with the same class name overwrite each other in
+the OpenAPI document (django-ninja names its components after the class): the document
+then describes one operation's answer with another's fields.  Every schema of the
+project has its own name."""
 
 from __future__ import annotations
 
