@@ -6,6 +6,9 @@ from ninja import NinjaAPI
 
 from htxso import __version__
 from htxso.accounts.api import router as accounts_router
+from htxso.assessment.api_impact import router as assessment_impact_router
+from htxso.assessment.api_plans import router as assessment_plans_router
+from htxso.assessment.api_survey import router as assessment_survey_router
 from htxso.core.api import install_error_handlers
 from htxso.core.api_audit import router as audit_router
 from htxso.geo.api import router as geo_router
@@ -69,3 +72,9 @@ for _indicators_router in (
     indicators_exports_router,
 ):
     api.add_router("/indicators", _indicators_router)
+for _assessment_router in (
+    assessment_survey_router,
+    assessment_plans_router,
+    assessment_impact_router,
+):
+    api.add_router("/assessment", _assessment_router)

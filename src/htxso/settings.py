@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "htxso.support.policies",
     "htxso.support.knowledge",
     "htxso.training",
+    "htxso.assessment",
     "htxso.indicators",
 ]
 

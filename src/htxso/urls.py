@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("htxso.support.knowledge.urls")),
     path("dao-tao/", include("htxso.training.urls")),
     path("ket-qua/", include("htxso.indicators.urls")),
+    path("chuyen-doi-so/", include("htxso.assessment.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]
