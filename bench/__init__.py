@@ -30,4 +30,6 @@ BENCHMARKS: list[str] = [
     "training_count",
     "training_badges",
     "indicators_national",
+    "indicators_compile",
+    "assessment_national",
 ]

@@ -15,7 +15,12 @@ periods=["2024", "2025"])`` (every formula, every province cell, the cache rows 
 in one transaction) against hand-written SQL that computes the same aggregates — one
 ``GROUP BY province`` statement per indicator and year — with a cursor.
 
-Limits: median refresh ≤ ``MAX_RATIO`` × the raw SQL's median; the refresh's reads do
+Then, in the same transaction, ``training_count``'s generator adds 200 courses, 200,000
+people and 1,000,000 enrolments (2,000 / 10,000 with ``--quick``), and a second framework
+with the training formulas (people trained; young people who completed a digital-skills
+course), by sex and province, is refreshed against the same distinct counts by hand.
+
+Limits (both parts): median refresh ≤ ``MAX_RATIO`` × the raw SQL's median; the refresh's reads do
 not grow with the provinces (the national refresh issues no more SELECTs than the
 refresh of one province; its INSERT batches grow with the rows written, and all its
 queries are reported); the cached totals and province cells equal the raw SQL's.
@@ -336,10 +341,10 @@ def _memoised(refresh: Any, rounds: int) -> float:
     original = registry.figures
     memo: dict[tuple, Any] = {}
 
-    def figures(period: Any, province: Any) -> Any:
-        key = (period.code, getattr(province, "pk", province))
+    def figures(period: Any, province: Any, ward: Any = None) -> Any:
+        key = (period.code, getattr(province, "pk", province), ward)
         if key not in memo:
-            memo[key] = original(period, province)
+            memo[key] = original(period, province, ward)
         return memo[key]
 
     registry.figures = figures
@@ -493,6 +498,174 @@ def _measure(ctx: Context, generated: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- training (1,000,000 enrolments) ----------------------------------------------------
+
+#: The training part: one framework, the year the generated courses start in.
+TRAINING_FRAMEWORK = "bench-training"
+TRAINING_PERIOD = "2026"
+#: (indicator code, formula key); disaggregated by sex and province (the raw SQL's cells).
+TRAINING_INDICATORS = [
+    ("trained", "training.people"),
+    ("youth-digital", "training.youth_digital_completed"),
+]
+TRAINING_CELLS = ["sex", "province"]
+
+
+def _training_sql() -> dict[str, list[str]]:
+    """Per formula: the total, the sex cells and the province cells, by hand."""
+    from django.db import connection
+
+    from htxso.registry.models import Person
+    from htxso.training.models import Course, Enrolment
+
+    qn = connection.ops.quote_name
+    e, c, p = (qn(m._meta.db_table) for m in (Enrolment, Course, Person))
+    done = (
+        f"FROM {e} e JOIN {c} c ON c.id = e.course_id WHERE e.status = 'completed' "
+        "AND c.starts_on <= %(end)s"
+    )
+    youth = (
+        f"SELECT e.person_id FROM {e} e JOIN {c} c ON c.id = e.course_id "
+        "WHERE e.status <> 'withdrawn' AND c.kind = 'digital_skills' AND c.starts_on <= %(end)s "
+        "GROUP BY e.person_id HAVING MAX(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) = 1 "
+        "AND MIN(e.age_at_start) < 35"
+    )
+    return {
+        "training.people": [
+            f"SELECT COUNT(DISTINCT e.person_id) {done}",
+            f"SELECT p.sex, COUNT(*) FROM {p} p WHERE p.id IN (SELECT e.person_id {done}) "
+            "GROUP BY p.sex",
+            f"SELECT c.province_id, COUNT(DISTINCT e.person_id) {done} GROUP BY c.province_id",
+        ],
+        "training.youth_digital_completed": [
+            f"SELECT COUNT(*) FROM ({youth}) t",
+            f"SELECT p.sex, COUNT(*) FROM {p} p WHERE p.id IN ({youth}) GROUP BY p.sex",
+            f"SELECT c.province_id, COUNT(DISTINCT e.person_id) {done} "
+            f"AND c.kind = 'digital_skills' AND e.person_id IN ({youth}) GROUP BY c.province_id",
+        ],
+    }
+
+
+def _training_raw(statements: dict[str, list[str]], period: Any) -> dict[str, dict]:
+    from django.db import connection
+
+    params = {"end": connection.ops.adapt_datefield_value(period.end)}
+    out: dict[str, dict[str, Decimal | None]] = {}
+    with connection.cursor() as cursor:
+        for key, (total, by_sex, by_province) in statements.items():
+            cells: dict[str, Decimal | None] = {}
+            cursor.execute(total, params)
+            cells[""] = Decimal(cursor.fetchone()[0])
+            cursor.execute(by_sex, params)
+            cells.update({f"sex={s or 'unknown'}": Decimal(n) for s, n in cursor.fetchall()})
+            cursor.execute(by_province, params)
+            cells.update(
+                {f"province={pr or 'national'}": Decimal(n) for pr, n in cursor.fetchall()}
+            )
+            out[key] = cells
+    return out
+
+
+def _measure_training(ctx: Context) -> dict[str, Any]:
+    """The training formulas over 1,000,000 enrolments (200,000 people; ``training_count``'s
+    generator) against the same distinct counts by hand, in the same transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from htxso.core.actors import OPERATOR
+    from htxso.indicators import compute, formulas
+    from htxso.indicators.models import Framework, Indicator, IndicatorValue
+    from htxso.indicators.periods import parse
+
+    from . import training_count
+
+    people = training_count.QUICK_PEOPLE if ctx.quick else training_count.PEOPLE
+    training_count._setup(people, random.Random(20_261_207))
+    fw = Framework.objects.create(
+        code=TRAINING_FRAMEWORK, name="Khung đào tạo (bench)", programme_label="bench"
+    )
+    for order, (code, key) in enumerate(TRAINING_INDICATORS):
+        spec = formulas.get(key)
+        if spec is None:
+            raise RuntimeError(f"formula {key!r} is not registered")
+        Indicator.objects.create(
+            framework=fw, code=code, name=str(spec.label), unit=spec.unit, formula=key,
+            disaggregations=TRAINING_CELLS, order=order,
+        )  # fmt: skip
+    period = parse(TRAINING_PERIOD)
+    statements = _training_sql()
+
+    def refresh() -> int:
+        return compute.refresh(fw, periods=[period], actor=OPERATOR)
+
+    refresh()
+    with CaptureQueriesContext(connection) as captured:
+        refresh()
+    reads = _reads(captured.captured_queries)
+    raw_values = _training_raw(statements, period)
+    keys = {i.pk: i.formula for i in fw.indicators.all()}
+    cached = {
+        (keys[v.indicator_id], v.cell): v.value
+        for v in IndicatorValue.objects.filter(
+            indicator__framework=fw, period=period.code, province__isnull=True
+        )
+    }
+    mismatches = [
+        f"{key} {cell or 'total'}: {cached.get((key, cell), 'missing')} != {value}"
+        for key, cells in raw_values.items()
+        for cell, value in cells.items()
+        if cached.get((key, cell), "missing") != value
+    ]
+    compared = sum(len(cells) for cells in raw_values.values())
+    rounds = QUICK_ROUNDS if ctx.quick else ROUNDS
+    times: dict[str, list[float]] = {"refresh": [], "raw": []}
+    gc.collect()
+    for i in range(rounds):
+        pair = [("refresh", refresh), ("raw", lambda: _training_raw(statements, period))]
+        for name, fn in pair if i % 2 == 0 else reversed(pair):
+            started = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - started)
+    median = statistics.median(times["refresh"])
+    raw_median = statistics.median(times["raw"])
+    ratio = round(median / raw_median, 3) if raw_median else 0.0
+    failures = []
+    if ratio > MAX_RATIO:
+        failures.append(f"training ratio {ratio:.2f} > {MAX_RATIO}")
+    if mismatches:
+        failures.append(f"{len(mismatches)} training values differ from the raw SQL")
+    enrolments = people * training_count.PER_PERSON
+    ctx.print(
+        f"training: {len(TRAINING_INDICATORS)} indicators × {period.code}, {enrolments} "
+        f"enrolments of {people} people; limit: refresh ≤ {MAX_RATIO}× raw SQL"
+    )
+    ctx.print(
+        format_table(
+            ["enrolments", "reads", "raw statements", "refresh ms", "raw ms", "ratio",
+             "values compared", "result"],
+            [[
+                enrolments, reads, sum(len(v) for v in statements.values()),
+                round(median * 1000, 1), round(raw_median * 1000, 1), f"{ratio:.2f}",
+                compared, "pass" if not failures else "FAIL: " + "; ".join(failures),
+            ]],
+        )
+    )  # fmt: skip
+    for line in mismatches[:10]:
+        ctx.print("  differs:", line)
+    return {
+        "enrolments": enrolments,
+        "people": people,
+        "reads": reads,
+        "refresh_median_ms": round(median * 1000, 3),
+        "raw_median_ms": round(raw_median * 1000, 3),
+        "ratio": ratio,
+        "values_compared": compared,
+        "same_numbers": not mismatches,
+        "mismatches": mismatches[:50],
+        "failures": failures,
+    }
+
+
 def run(ctx: Context) -> Result:
     from django.db import transaction
 
@@ -501,6 +674,8 @@ def run(ctx: Context) -> Result:
     try:
         with transaction.atomic():
             data = _measure(ctx, generated)
+            data["training"] = _measure_training(ctx)
+            data["failures"] = data["failures"] + data["training"]["failures"]
             raise _Rollback
     except _Rollback:
         pass

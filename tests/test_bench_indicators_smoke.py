@@ -1,6 +1,7 @@
 """`python -m bench indicators_national --quick` runs on a fresh database and writes its
 JSON: the national framework's cache equals the raw SQL aggregates, 34 provinces, and the
-refresh's reads do not grow with the provinces."""
+refresh's reads do not grow with the provinces; the training part's cache equals the distinct
+counts by hand."""
 
 from __future__ import annotations
 
@@ -54,3 +55,8 @@ def test_bench_indicators_national_quick(tmp_path, bench_db):
     assert data["values_compared"] > 500
     assert data["reads"] <= data["reads_one_province"]
     assert data["ratio"] > 0 and data["memoised_ratio"] > 0
+    # the training part: 10,000 enrolments, the cache equals the distinct counts by hand
+    training = data["training"]
+    assert training["enrolments"] == 10_000
+    assert training["same_numbers"] is True, training["mismatches"]
+    assert training["values_compared"] >= 6 and training["ratio"] > 0

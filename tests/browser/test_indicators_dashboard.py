@@ -13,7 +13,7 @@ from htxso.indicators import compute
 from htxso.indicators.models import ReferenceValue
 
 from ..indicators.frameworks.helpers import framework, indicator, org, target
-from .conftest import assert_no_horizontal_overflow, shot
+from .conftest import SCREENSHOTS, assert_no_horizontal_overflow, shot
 from .test_roles import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,8 +63,24 @@ def board(world):
         value=935,
         source="Hội nghị Liên minh HTX Việt Nam, 13/10/2025",
     )
+    ReferenceValue.objects.create(
+        indicator=share,
+        label="Thái Nguyên: tỷ lệ tổ chức kinh tế tập thể đạt loại tốt, khá đến năm 2030",
+        province_id="19",
+        period="2030",
+        value=60,
+        unit="percent",
+        comparison=">",
+        source="Kế hoạch phát triển kinh tế tập thể tỉnh Thái Nguyên giai đoạn 2021-2030",
+        source_url="https://thainguyen.gov.vn/van-ban/ke-hoach-phat-trien-kinh-te-tap-the-2021-2030",
+    )
     compute.refresh(fw, periods=["2025S2", "2026S2"], actor=OPERATOR)
     return fw
+
+
+def shot_path(name: str):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS / f"{name}.png"
 
 
 @pytest.mark.parametrize("width", ["360", "1280"])
@@ -85,9 +101,25 @@ def test_dashboard_and_indicator_page(live_server, world, board, page_factory, w
         cells.nth(i).locator("th").inner_text(): cells.nth(i).locator("td").first.inner_text()
         for i in range(cells.count())
     }
-    assert chart["hop-tac-xa"] == value
+    assert chart["Số hợp tác xã"] == value  # bars are labelled with names, not codes
+    assert "hop-tac-xa" not in page.locator("#chart svg").inner_html()
+    expect(page.locator("#chart svg")).to_contain_text("Số hợp tác xã")
+    # the reference figures: a table at 1280 px, one card per figure at 360 px (no
+    # scrolling inside a box), every value with its label
+    refs = page.locator("#reference-table")
+    expect(refs).to_contain_text("935")
+    first = refs.locator("tbody tr").first
+    display = first.evaluate("el => getComputedStyle(el).display")
+    assert display == ("block" if width == "360" else "table-row")
+    box = refs.bounding_box()
+    wrap = page.locator("#references").bounding_box()
+    assert box is not None and wrap is not None and box["width"] <= wrap["width"] + 1
+    if width == "360":
+        label = first.locator("td").first.evaluate("el => getComputedStyle(el, '::before').content")
+        assert "Nơi" in label or "Place" in label or "Địa" in label
     assert_no_horizontal_overflow(page)
     shot(page, f"indicators-dashboard-{width}")
+    page.locator("#references").screenshot(path=str(shot_path(f"indicators-references-{width}")))
 
     row.get_by_role("link", name="Số hợp tác xã").click()
     expect(page.get_by_role("heading", name="Số hợp tác xã")).to_be_visible()

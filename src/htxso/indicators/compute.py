@@ -25,7 +25,13 @@ from htxso.core.actors import Actor
 from htxso.core.policy import require_role
 
 from . import formulas
-from .formulas.base import NOTE_NOT_STARTED, NOTE_UNKNOWN_FORMULA, Result
+from .formulas.base import (
+    NOTE_NOT_FOR_WARD,
+    NOTE_NOT_STARTED,
+    NOTE_UNKNOWN_FORMULA,
+    WARD_PARAM,
+    Result,
+)
 from .formulas.registry import figures_memo
 from .models import Framework, Indicator, IndicatorValue
 from .periods import Period, parse
@@ -43,22 +49,35 @@ def scope_province(indicator_or_framework: Any, province: Any = None) -> Any:
     return framework.province
 
 
-def compute(indicator: Indicator, *, period: Period | str, province: Any = None) -> Result:
+def compute(
+    indicator: Indicator, *, period: Period | str, province: Any = None, ward: Any = None
+) -> Result:
     """The value of ``indicator`` for ``period`` (a :class:`Period` or its code) and
     ``province`` (``None`` = the framework's scope), with the cells of its
-    disaggregations.  Never raises for missing data: the result says "no data"."""
+    disaggregations.  Never raises for missing data: the result says "no data".
+
+    ``ward`` (a :class:`~htxso.geo.models.Ward` or its code) restricts the count to one
+    ward or commune of its province; a formula that cannot count a ward answers "not
+    available for a ward" (never the province's figure), and no disaggregation is
+    given for a ward."""
     if isinstance(period, str):
         period = parse(period)
     spec = formulas.get(indicator.formula)
     if spec is None:
         return Result(None, note=NOTE_UNKNOWN_FORMULA)
+    if ward is not None and not spec.wards:
+        return Result(None, note=NOTE_NOT_FOR_WARD)
     if period.start > timezone.localdate():
         return Result(None, note=NOTE_NOT_STARTED)
     by = [d for d in (indicator.disaggregations or []) if d in spec.disaggregations]
-    params = dict(indicator.params or {})
+    params = {k: v for k, v in (indicator.params or {}).items() if k != WARD_PARAM}
     start = indicator.framework.start_date
     if start is not None and "since" not in params:
         params["since"] = start.isoformat()
+    if ward is not None:
+        params[WARD_PARAM] = str(getattr(ward, "pk", ward))
+        province = getattr(ward, "province_id", None) or province
+        by = []
     return spec.compute(
         period=period,
         province=scope_province(indicator, province),

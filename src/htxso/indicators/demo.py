@@ -68,7 +68,7 @@ EU_INDICATORS: list[tuple[Any, ...]] = [
      "training.people", {"youth": True, "completed": True, "funded_by": "EU"}, "people", ALL,
      "EU_YDX_YOUTH_TRAINED", 600),
     ("youth-dx-plans", "1.1", "Thanh niên tham gia xây dựng kế hoạch chuyển đổi số",
-     "training.youth_dx_plans", {"funded_by": "EU"}, "people", ALL, "EU_YDX_DX_PLANS", 400),
+     "assessment.plan_youths", {}, "people", [], "EU_YDX_DX_PLANS", 400),
     ("trainers", "1.1.2", "Giảng viên nguồn hoàn thành khóa ToT",
      "training.trainers_trained", {"funded_by": "EU"}, "people", ALL, "EU_YDX_TRAINERS", 120),
     ("coffee-people", "1.2.1", "Thành viên, người lao động HTX cà phê tham gia thí điểm",

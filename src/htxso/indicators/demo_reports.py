@@ -1,6 +1,8 @@
 """Demo of the periodic reports: a 6-month report cycle in Cao Bằng (04) whose offices'
 submissions are in every state — accepted, submitted, returned, a draft, not started —
-and late or on time.
+and late or on time; and the EU project's half-year progress report through the same
+machinery (a template with the EU framework, both departments' reports accepted and the
+report compiled with its logframe table).
 
 Called from ``indicators/demo.py`` (``demo_reports.seed(ctx)``), after the accounts and
 registry demos.  Idempotent: a second run finds the cycle and changes nothing.
@@ -258,3 +260,71 @@ def seed(ctx: DemoContext) -> None:
         f"indicators: Cao Bằng's 6-month report {period} with {len(offices)} offices "
         "(accepted, submitted, returned, draft, not started); compiling office member so.caobang"
     )
+    seed_eu_progress(ctx, finance, offices[:2], period)
+
+
+EU_TEMPLATE_NAME = "Báo cáo tiến độ 6 tháng dự án EU (thanh niên và chuyển đổi số)"
+EU_FRAMEWORK = "eu-youth-dx"
+
+
+def seed_eu_progress(
+    ctx: DemoContext, finance: ReportingOffice, offices: list[ReportingOffice], period: str
+) -> None:
+    """The EU project's half-year progress report: the two departments report on the
+    project's activities, the Department of Finance accepts and compiles — the report
+    carries the EU framework's logframe (targets and actuals from the dashboard)."""
+    from htxso.accounts.models import User
+
+    from . import services_reports as svc
+    from .models import Framework
+
+    framework = Framework.objects.filter(code=EU_FRAMEWORK).first()
+    if framework is None or not offices:
+        return
+    template = ReportTemplate.objects.filter(province_id=PROVINCE, name=EU_TEMPLATE_NAME).first()
+    if template is None:
+        template = svc.template_create(
+            actor=OPERATOR,
+            province_id=PROVINCE,
+            name=EU_TEMPLATE_NAME,
+            kind=ReportKind.SEMIANNUAL,
+            due_day=10,
+            due_month=7,
+            compiling_office=finance,
+            offices=offices,
+            recipients=RECIPIENTS,
+            framework=framework,
+        )
+        svc.section_add(
+            actor=OPERATOR,
+            template=template,
+            title="Tiến độ thực hiện các hoạt động của dự án",
+            guidance="Đào tạo thanh niên, xây dựng kế hoạch chuyển đổi số, thí điểm chuỗi cà phê.",
+        )
+        svc.section_add(
+            actor=OPERATOR,
+            template=template,
+            title="Khó khăn và đề xuất",
+        )
+    if ReportCycle.objects.filter(template=template, period=period).exists():
+        return
+    cycle = svc.cycle_open(actor=OPERATOR, template=template, period=period)
+    compiler = User.objects.filter(username="so.caobang").first() or OPERATOR
+    sections, _defs = svc.template_parts(template)
+    texts = [
+        "Đã phối hợp tổ chức các lớp đào tạo kỹ năng số cho thanh niên trong hợp tác xã; "
+        "hướng dẫn hợp tác xã tự đánh giá mức độ chuyển đổi số và lập kế hoạch.",
+        "Đề nghị dự án bổ sung giảng viên nguồn tại các xã vùng cao.",
+    ]
+    for office in offices:
+        sub = svc.submission_save(
+            actor=office.members.first() or OPERATOR,
+            cycle=cycle,
+            office=office,
+            narratives={str(s.pk): texts[i % 2] for i, s in enumerate(sections)},
+            figures={},
+            submit=True,
+        )
+        svc.submission_accept(actor=compiler, submission=sub)
+    svc.cycle_compile(actor=compiler, cycle=cycle)
+    ctx.log(f"indicators: the EU project's progress report {period} compiled with its logframe")

@@ -79,6 +79,8 @@ class ReportData:
     overview: Any
     platform: dict[str, int]
     indicators: list[dict[str, Any]] = field(default_factory=list)
+    #: the framework's logframe (``selectors_reports.LogframeRow``), from the cache
+    logframe: list[Any] = field(default_factory=list)
     recipients: list[dict[str, str]] = field(default_factory=list)
     day: dt.date | None = None
 
@@ -92,6 +94,50 @@ def vn_number(value: Any) -> str:
         return f"{int(d):,}".replace(",", ".")
     whole, _sep, frac = f"{d:,.2f}".partition(".")
     return f"{whole.replace(',', '.')},{frac.rstrip('0')}"
+
+
+LEVEL_VI = {"goal": "Mục tiêu chung", "outcome": "Kết quả", "output": "Đầu ra"}
+STATUS_LOGFRAME_VI = {
+    "met": "Đạt",
+    "not_met": "Không đạt",
+    "on_track": "Đúng tiến độ",
+    "at_risk": "Có nguy cơ chậm",
+    "off_track": "Chậm tiến độ",
+    "no_data": "Chưa có số liệu",
+    "no_target": "Chưa có mục tiêu",
+}
+LOGFRAME_HEADERS = (
+    "Kết quả",
+    "Chỉ số",
+    "Giá trị cơ sở",
+    "Mục tiêu",
+    "Thực hiện",
+    "Đánh giá",
+)
+
+
+def logframe_cells(row: Any) -> tuple[str, ...]:
+    """The logframe row as the .docx table shows it."""
+    node = " ".join(x for x in (LEVEL_VI.get(row.level, row.level), row.node_code) if x)
+    node = f"{node}: {clean(row.node_title)}" if row.node_title else node or "Chỉ số khác"
+    if not row.code:
+        return (node, "", "", "", "", "")
+    baseline = _with_unit(row.baseline, row.unit) if row.baseline is not None else "—"
+    if row.baseline is not None and row.baseline_period:
+        baseline += f" ({row.baseline_period})"
+    target = "—"
+    if row.target is not None:
+        sign = {">=": "≥", "<=": "≤"}.get(row.comparison, row.comparison)
+        target = f"{sign} {_with_unit(row.target, row.unit)} ({row.target_period})"
+    actual = _with_unit(row.actual, row.unit) if row.actual is not None else "chưa có số liệu"
+    return (
+        node,
+        clean(row.name),
+        baseline,
+        target,
+        actual,
+        STATUS_LOGFRAME_VI.get(row.status, row.status),
+    )
 
 
 def period_vi(code: str) -> str:
@@ -216,7 +262,16 @@ def _body(document: Any, data: ReportData) -> None:
             narrative = clean(s.narratives.get(str(section.pk), ""))
             if narrative:
                 _para(document, f"- {clean(s.office.name)}: {narrative}")
-    if data.indicators:
+    if data.logframe:
+        number = ROMAN[len(data.sections)] if len(data.sections) < len(ROMAN) else "*"
+        _para(
+            document,
+            f"{number}. KHUNG KẾT QUẢ: CHỈ SỐ, MỤC TIÊU VÀ THỰC HIỆN",
+            bold=True,
+            indent=False,
+        )
+        _logframe_table(document, data)
+    elif data.indicators:
         number = ROMAN[len(data.sections)] if len(data.sections) < len(ROMAN) else "*"
         _para(document, f"{number}. CÁC CHỈ TIÊU KẾT QUẢ", bold=True, indent=False)
         for ind in data.indicators:
@@ -234,6 +289,30 @@ def _body(document: Any, data: ReportData) -> None:
         if late:
             _para(document, f"- Nộp muộn hoặc quá hạn: {', '.join(clean(x) for x in late)}.")
     _para(document, "Kèm theo báo cáo này là Phụ lục số liệu chi tiết theo từng cơ quan, đơn vị.")
+
+
+def _logframe_table(document: Any, data: ReportData) -> None:
+    """Result → indicator → baseline, target for its date, actual (the dashboard's
+    cached value), status: one row per indicator, the result repeated."""
+    from docx.shared import Pt
+
+    computed = [r.computed_at for r in data.logframe if r.computed_at is not None]
+    if computed:
+        when = timezone.localtime(min(computed)).strftime("%d/%m/%Y %H:%M")
+        _para(document, f"Số liệu thực hiện tính từ dữ liệu của nền tảng lúc {when}.")
+    table = document.add_table(rows=1, cols=len(LOGFRAME_HEADERS))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, LOGFRAME_HEADERS, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(11)
+    for row in data.logframe:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, logframe_cells(row), strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(text).font.size = Pt(11)
+    add_paragraph(document, "", 14)
 
 
 def _signature(document: Any, data: ReportData) -> None:
@@ -357,7 +436,9 @@ def report_xlsx(data: ReportData) -> bytes:
         heading=[f"Hạn nộp: {cycle.due_on.strftime('%d/%m/%Y')}"],
     )
     sheets = [figures_sheet, platform_sheet, status_sheet]
-    if data.indicators:
+    if data.logframe:
+        sheets.append(_logframe_sheet(data))
+    elif data.indicators:
         sheets.append(
             Sheet(
                 "Chỉ tiêu",
@@ -381,6 +462,54 @@ def report_xlsx(data: ReportData) -> bytes:
             )
         )
     return build_workbook(sheets)
+
+
+def _logframe_sheet(data: ReportData) -> Sheet:
+    """The logframe with numbers as numbers (the cached values, unrounded)."""
+    rows = []
+    for r in data.logframe:
+        rows.append(
+            {
+                "level": LEVEL_VI.get(r.level, r.level),
+                "node": r.node_code,
+                "result": r.node_title,
+                "code": r.code,
+                "name": r.name,
+                "unit": UNIT_VI.get(r.unit, "").strip() or ("số" if r.code else ""),
+                "baseline": r.baseline,
+                "baseline_period": r.baseline_period,
+                "comparison": r.comparison,
+                "target": r.target,
+                "target_period": r.target_period,
+                "actual": r.actual,
+                "status": STATUS_LOGFRAME_VI.get(r.status, r.status) if r.code else "",
+                "computed_at": r.computed_at,
+            }
+        )
+    return Sheet(
+        "Khung kết quả",
+        [
+            Column("level", "Cấp"),
+            Column("node", "Mã kết quả"),
+            Column("result", "Kết quả"),
+            Column("code", "Mã chỉ số"),
+            Column("name", "Chỉ số"),
+            Column("unit", "Đơn vị"),
+            Column("baseline", "Giá trị cơ sở", "int"),
+            Column("baseline_period", "Kỳ cơ sở"),
+            Column("comparison", "So sánh"),
+            Column("target", "Mục tiêu", "int"),
+            Column("target_period", "Kỳ mục tiêu"),
+            Column("actual", "Thực hiện", "int"),
+            Column("status", "Đánh giá"),
+            Column("computed_at", "Tính lúc", "datetime"),
+        ],
+        rows,
+        heading=[
+            f"Khung kết quả: {clean(data.cycle.template.framework.name)} - "
+            f"{period_vi(data.cycle.period)}"
+        ],
+    )
 
 
 __all__ = ["ReportData", "report_docx", "report_xlsx", "vn_number"]

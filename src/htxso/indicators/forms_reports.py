@@ -96,6 +96,46 @@ class TemplateForm(forms.Form):
         self.fields["offices"].queryset = offices.filter(compiles=False)  # type: ignore[attr-defined]
 
 
+@bounded_integers
+class TemplateEditForm(forms.Form):
+    """The template's settings that may change (see ``services_reports``' rule)."""
+
+    name = forms.CharField(label=_("Name"), max_length=400)
+    due_day = forms.IntegerField(label=_("Due day"), min_value=1, max_value=31)
+    due_month = forms.IntegerField(label=_("Due month"), min_value=1, max_value=12)
+    offices = BoundedModelMultipleChoiceField(
+        label=_("Submitting offices"),
+        queryset=ReportingOffice.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.CharField(
+        label=_("Sent to (one “Name <e-mail>” per line)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, template: Any, **kwargs: Any):
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": template.name,
+                "due_day": template.due_day,
+                "due_month": template.due_month,
+                "offices": list(template.offices.values_list("pk", flat=True)),
+                "recipients": template.recipients,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["offices"].queryset = ReportingOffice.objects.filter(  # type: ignore[attr-defined]
+            province_id=template.province_id, compiles=False
+        )
+
+
+class CopyForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new template"), max_length=400)
+
+
 class SectionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=400)
     guidance = forms.CharField(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -308,27 +308,43 @@ def chart_for(rows: list[IndicatorRow], title: str) -> charts.Chart:
     """Progress toward the target, one bar per indicator with a value and a target:
     the bar is the share of the target reached (capped), the text is the table's."""
     chart_rows: list[charts.Row] = []
+    full: list[charts.Row] = []
     for r in rows:
         if r.value is None or r.value.value is None or r.target is None or not r.target.value:
             continue
         share = float(r.value.value / r.target.value * 100)
-        chart_rows.append(
-            charts.Row(
-                label=r.indicator.code,
-                value=max(0.0, min(share, 120.0)),
-                display=r.value_display,
-                target=100.0,
-                target_display=r.target_display,
-                colour=STATUS_COLOURS.get(r.status, ""),
-            )
+        row = charts.Row(
+            label=str(r.indicator.name),
+            value=max(0.0, min(share, 120.0)),
+            display=r.value_display,
+            target=100.0,
+            target_display=r.target_display,
+            colour=STATUS_COLOURS.get(r.status, ""),
         )
-    return charts.bar_chart(
+        full.append(row)
+        chart_rows.append(replace(row, label=bar_label(row.label, row.display)))
+    chart = charts.bar_chart(
         title,
         chart_rows,
         max_value=100,
         value_heading=_("Value"),
         target_label=_("target"),
     )
+    chart.rows = full  # the table under the chart gives the whole names
+    return chart
+
+
+#: Characters of a bar's label that fit beside its value in the chart's 320-unit box
+#: (13-unit font, about 7 units a character).
+BAR_LINE_CHARS = 44
+
+
+def bar_label(name: str, display: str) -> str:
+    """The indicator's name shortened with "…" to fit beside its value on the bar's
+    line; the table under the chart gives it whole."""
+    room = max(12, BAR_LINE_CHARS - len(display) - 2)
+    name = " ".join(name.split())
+    return name if len(name) <= room else name[: room - 1].rstrip() + "…"
 
 
 STATUS_COLOURS = {

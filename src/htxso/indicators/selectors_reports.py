@@ -25,6 +25,7 @@ from htxso.core.actors import SystemActor
 from htxso.registry.models import AnnualReport, Organisation, OrganisationKind
 from htxso.registry.stats_queries import COUNTED_REPORT_STATUSES, operating_on
 
+from .formulas.registry import figures_memo
 from .models import (
     FigureUnit,
     OfficeKind,
@@ -128,31 +129,113 @@ def platform_figures(office: ReportingOffice, period: Period | str) -> dict[str,
     return out
 
 
-def indicator_values(template: ReportTemplate, period: str) -> list[dict[str, Any]]:
-    """The indicators of the template's framework for the period and the province:
-    name, unit, value (None = no data), from the computation (never 0 for no data)."""
+def indicator_values(
+    template: ReportTemplate, period: str, office: ReportingOffice | None = None
+) -> list[dict[str, Any]]:
+    """The indicators of the template's framework for the period and the province —
+    or, for a ward office, its ward (a formula that cannot count a ward says "not
+    available for a ward", never the province's number): code, name, unit, value
+    (None = no data, never 0), note and its text, the value as shown."""
     framework = template.framework
     if framework is None:
         return []
     from .compute import compute
+    from .formulas.base import NOTES
+    from .selectors_frameworks import format_value
 
+    ward = office.ward if office is not None and office.kind == OfficeKind.WARD else None
     out = []
-    for indicator in framework.indicators.order_by("order", "pk"):
-        try:
-            result = compute(indicator, period=period, province=template.province)
-            value = result.value
-            note = str(getattr(result, "note", "") or "")
-        except Exception as exc:
-            value, note = None, str(exc)[:200]
-        out.append(
-            {
-                "code": indicator.code,
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "value": value if value is None else Decimal(value),
-                "note": note,
-            }
-        )
+    with figures_memo():
+        for indicator in framework.indicators.order_by("order", "pk"):
+            try:
+                result = compute(indicator, period=period, province=template.province, ward=ward)
+                value = result.value
+                note = str(getattr(result, "note", "") or "")
+            except Exception as exc:
+                value, note = None, str(exc)[:200]
+            out.append(
+                {
+                    "code": indicator.code,
+                    "name": indicator.name,
+                    "unit": indicator.unit,
+                    "value": value if value is None else Decimal(value),
+                    "note": note,
+                    "note_text": str(NOTES.get(note, note)) if note else "",
+                    "display": format_value(
+                        value if value is None else Decimal(value), indicator.unit
+                    ),
+                }
+            )
+    return out
+
+
+# ------------------------------------------------------------------ logframe
+
+
+@dataclass
+class LogframeRow:
+    """One line of the logframe table: a result node and one of its indicators (or the
+    node alone when it has none) with baseline, target, actual and status — the
+    dashboard's row for the framework's scope, so the report equals the dashboard."""
+
+    depth: int
+    level: str
+    node_code: str
+    node_title: str
+    code: str = ""
+    name: str = ""
+    unit: str = ""
+    baseline: Decimal | None = None
+    baseline_period: str = ""
+    target: Decimal | None = None
+    target_period: str = ""
+    comparison: str = ""
+    actual: Decimal | None = None
+    note: str = ""
+    status: str = ""
+    computed_at: dt.datetime | None = None
+
+
+def logframe(template: ReportTemplate, period: str) -> list[LogframeRow]:
+    """The template framework's logframe for ``period``: every result node in tree
+    order with its indicators, each with its baseline, the target it is judged against
+    (its own date), the actual value from the cache (the dashboard's, for the
+    framework's scope) and its status.  Empty without a framework."""
+    framework = template.framework
+    if framework is None:
+        return []
+    from .selectors_frameworks import dashboard
+
+    board = dashboard(framework, period=parse(period), province=None)
+    out: list[LogframeRow] = []
+    for n in board.nodes:
+        head = {
+            "depth": n.depth,
+            "level": n.node.level if n.node else "",
+            "node_code": n.node.code if n.node else "",
+            "node_title": n.node.title if n.node else "",
+        }
+        if not n.indicators:
+            out.append(LogframeRow(**head))
+        for r in n.indicators:
+            ind = r.indicator
+            out.append(
+                LogframeRow(
+                    **head,
+                    code=ind.code,
+                    name=ind.name,
+                    unit=ind.unit,
+                    baseline=ind.baseline_value,
+                    baseline_period=ind.baseline_period,
+                    target=r.target.value if r.target else None,
+                    target_period=r.target.period if r.target else "",
+                    comparison=r.target.comparison if r.target else "",
+                    actual=r.value.value if r.value else None,
+                    note=(r.value.note if r.value else "not_computed"),
+                    status=r.status,
+                    computed_at=r.value.computed_at if r.value else None,
+                )
+            )
     return out
 
 

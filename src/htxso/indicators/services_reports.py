@@ -62,6 +62,11 @@ ACTION_LABELS.update(
         "report_template.create": gettext_lazy("Report template created"),
         "report_template.section": gettext_lazy("Report section added"),
         "report_template.figure": gettext_lazy("Report figure added"),
+        "report_template.update": gettext_lazy("Report template changed"),
+        "report_template.section_update": gettext_lazy("Report section changed"),
+        "report_template.section_delete": gettext_lazy("Report section removed"),
+        "report_template.figure_delete": gettext_lazy("Report figure removed"),
+        "report_template.copy": gettext_lazy("Report template copied for future periods"),
         "report_cycle.open": gettext_lazy("Report cycle opened"),
         "report_cycle.remind": gettext_lazy("Report reminders sent"),
         "report_submission.save": gettext_lazy("Report draft saved"),
@@ -435,6 +440,262 @@ def figure_add(
     return figure
 
 
+# ------------------------------------------------------------------ changing a template
+#
+# THE RULE (written on the template's page): a template is read live by its cycles, so
+# * its name, due day and month, recipients and framework can change at any time; a new
+#   due date applies to the cycles opened afterwards (each open cycle keeps its own);
+# * sections, figures and submitting offices can be ADDED at any time (they apply to the
+#   open cycles' drafts and to every later cycle);
+# * changing or removing a section or a figure, and removing a submitting office, is
+#   refused once any office has submitted a report against the template (submitted,
+#   returned or accepted, in any cycle): what was submitted keeps the questions it
+#   answered.  For later periods, copy the template (the copy is open to every change
+#   and the old one is retired: its open cycles finish as they are).
+
+
+def template_locked(template: ReportTemplate) -> bool:
+    """Whether an office has submitted a report against the template (any cycle)."""
+    return (
+        Submission.objects.filter(cycle__template=template)
+        .exclude(status=SubmissionStatus.DRAFT)
+        .exists()
+    )
+
+
+def _refuse_if_locked(template: ReportTemplate, what: str) -> None:
+    if template_locked(template):
+        raise conflict(
+            gettext_lazy(
+                "Offices have already submitted reports against this template, so its "
+                "%(what)s can no longer be changed or removed. Add new ones, or copy the "
+                "template for the next periods."
+            ),
+            "template_in_use",
+            {"what": what},
+        )
+
+
+def template_update(
+    *,
+    actor: Actor,
+    template: ReportTemplate,
+    name: str,
+    due_day: int,
+    due_month: int,
+    offices: list[ReportingOffice],
+    recipients: str = "",
+) -> ReportTemplate:
+    """Change the template's name, due date, recipients and submitting offices (see the
+    rule above: a removed office must not have reported against it)."""
+    ReportTemplate.policy.require(actor, "change", template)
+    province_id = template.province_id
+    errors = Errors()
+    name = plain_text(errors, "name", name, max_length=200, required=True)
+    if not (isinstance(due_month, int) and 1 <= due_month <= 12):
+        errors.add("due_month", gettext_lazy("Choose a month from 1 to 12."), "invalid")
+    elif not (isinstance(due_day, int) and 1 <= due_day <= calendar.monthrange(2024, due_month)[1]):
+        errors.add("due_day", gettext_lazy("This month has no such day."), "invalid")
+    if not offices:
+        errors.add("offices", gettext_lazy("Choose at least one submitting office."), "required")
+    if any(o.province_id != province_id or o.compiles for o in offices):
+        errors.add(
+            "offices",
+            gettext_lazy("Submitting offices must be the province's departments and wards."),
+            "invalid_choice",
+        )
+    try:
+        parse_recipients(recipients)
+    except ServiceError as exc:
+        errors.add("recipients", exc.message, exc.code, exc.params)
+    if (
+        name
+        and ReportTemplate.objects.filter(province_id=province_id, name=name)
+        .exclude(pk=template.pk)
+        .exists()
+    ):
+        errors.add(
+            "name", gettext_lazy("The province already has a report of this name."), "duplicate"
+        )
+    before_offices = set(template.offices.values_list("pk", flat=True))
+    removed = before_offices - {o.pk for o in offices}
+    if removed:
+        reported = (
+            ReportingOffice.objects.filter(pk__in=removed, submissions__cycle__template=template)
+            .order_by("name")
+            .distinct()
+        )
+        names = [o.name for o in reported]
+        if names:
+            errors.add(
+                "offices",
+                gettext_lazy(
+                    "%(names)s already reported against this template and cannot be "
+                    "removed from it (copy the template for the next periods)."
+                ),
+                "office_has_reported",
+                {"names": ", ".join(names)},
+            )
+    errors.raise_if_any()
+    with transaction.atomic():
+        locked = ReportTemplate.objects.select_for_update(of=("self",)).get(pk=template.pk)
+        before = {
+            "name": locked.name,
+            "due": f"{locked.due_day}/{locked.due_month}",
+            "recipients": locked.recipients,
+            "offices": sorted(before_offices),
+        }
+        locked.name = name
+        locked.due_day, locked.due_month = due_day, due_month
+        locked.recipients = recipients.strip()
+        locked.save(update_fields=["name", "due_day", "due_month", "recipients", "updated_at"])
+        locked.offices.set(offices)
+        audit.record(
+            actor=actor,
+            action="report_template.update",
+            instance=locked,
+            before=before,
+            after={
+                "name": name,
+                "due": f"{due_day}/{due_month}",
+                "recipients": locked.recipients,
+                "offices": sorted(o.pk for o in offices),
+            },
+        )
+    return locked
+
+
+def section_update(
+    *,
+    actor: Actor,
+    section: ReportSection,
+    title: str,
+    guidance: str = "",
+    platform_figures: list[str] | None = None,
+) -> ReportSection:
+    """Change a section's title, guidance and pre-filled figures (before any office has
+    submitted against the template)."""
+    template = section.template
+    ReportTemplate.policy.require(actor, "change", template)
+    errors = Errors()
+    title = plain_text(errors, "title", title, max_length=200, required=True)
+    guidance = plain_text(errors, "guidance", guidance, max_length=2000)
+    keys = list(dict.fromkeys(platform_figures or []))
+    if [k for k in keys if k not in selectors_reports.PLATFORM_FIGURES]:
+        errors.add(
+            "platform_figures", gettext_lazy("Choose figures from the list."), "invalid_choice"
+        )
+    errors.raise_if_any()
+    _refuse_if_locked(template, _("sections"))
+    with transaction.atomic():
+        before = {"title": section.title, "guidance": section.guidance}
+        ReportSection.objects.filter(pk=section.pk).update(
+            title=title, guidance=guidance, platform_figures=keys
+        )
+        section.title, section.guidance, section.platform_figures = title, guidance, keys
+        audit.record(
+            actor=actor,
+            action="report_template.section_update",
+            instance=template,
+            before={"section": section.pk, **before},
+            after={"section": section.pk, "title": title, "guidance": guidance},
+        )
+    return section
+
+
+def section_delete(*, actor: Actor, section: ReportSection) -> None:
+    """Remove a section and its figures (before any office has submitted)."""
+    template = section.template
+    ReportTemplate.policy.require(actor, "change", template)
+    _refuse_if_locked(template, _("sections"))
+    with transaction.atomic():
+        keys = list(section.figures.values_list("key", flat=True))
+        audit.record(
+            actor=actor,
+            action="report_template.section_delete",
+            instance=template,
+            before={"section": section.pk, "title": section.title, "figures": keys},
+        )
+        section.delete()
+
+
+def figure_delete(*, actor: Actor, figure: ReportFigure) -> None:
+    """Remove a figure (before any office has submitted)."""
+    template = figure.section.template
+    ReportTemplate.policy.require(actor, "change", template)
+    _refuse_if_locked(template, _("figures"))
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action="report_template.figure_delete",
+            instance=template,
+            before={"figure": figure.key, "label": figure.label, "section": figure.section_id},
+        )
+        figure.delete()
+
+
+def template_copy(*, actor: Actor, template: ReportTemplate, name: str) -> ReportTemplate:
+    """A copy of the template (sections, figures, offices, due date, recipients,
+    framework) under a new name, for the next periods; the old one is retired (no new
+    cycle; its open cycles finish as they are)."""
+    ReportTemplate.policy.require(actor, "change", template)
+    errors = Errors()
+    name = plain_text(errors, "name", name, max_length=200, required=True)
+    if name and ReportTemplate.objects.filter(province_id=template.province_id, name=name).exists():
+        errors.add(
+            "name", gettext_lazy("The province already has a report of this name."), "duplicate"
+        )
+    errors.raise_if_any()
+    sections, _figures = template_parts(template)
+    with transaction.atomic():
+        copy = ReportTemplate.objects.create(
+            province_id=template.province_id,
+            name=name,
+            kind=template.kind,
+            due_day=template.due_day,
+            due_month=template.due_month,
+            compiling_office=template.compiling_office,
+            recipients=template.recipients,
+            framework=template.framework,
+        )
+        copy.offices.set(template.offices.all())
+        for s in sections:
+            new = ReportSection.objects.create(
+                template=copy,
+                order=s.order,
+                title=s.title,
+                guidance=s.guidance,
+                platform_figures=list(s.platform_figures or []),
+            )
+            ReportFigure.objects.bulk_create(
+                [
+                    ReportFigure(
+                        section=new,
+                        order=f.order,
+                        key=f.key,
+                        label=f.label,
+                        unit=f.unit,
+                        min_value=f.min_value,
+                        max_value=f.max_value,
+                        required=f.required,
+                        platform_key=f.platform_key,
+                    )
+                    for f in s.figures.all()
+                ]
+            )
+        ReportTemplate.objects.filter(pk=template.pk).update(
+            is_active=False, updated_at=timezone.now()
+        )
+        audit.record(
+            actor=actor,
+            action="report_template.copy",
+            instance=copy,
+            after={"from": template.pk, "name": name, "retired": template.pk},
+        )
+    template.is_active = False
+    return copy
+
+
 # ------------------------------------------------------------------ cycles
 
 
@@ -791,9 +1052,31 @@ def _tell_office(sub: Submission, *, doing: str, comment: str) -> None:
 # ------------------------------------------------------------------ compiling and sending
 
 
+#: Computes a framework's values for a report when the dashboard has none yet.
+REPORT_VALUES = SystemActor("report_values", gettext_lazy("Report compilation"))
+
+
+def _ensure_cached(cycle: ReportCycle) -> None:
+    """The logframe reads the dashboard's cached values of the period (so the report
+    equals the dashboard); when the period was never computed, compute it first."""
+    framework = cycle.template.framework
+    if framework is None:
+        return
+    from .compute import refresh
+    from .models import IndicatorValue
+
+    cached = IndicatorValue.objects.filter(
+        indicator__framework=framework, period=cycle.period, province__isnull=True, cell=""
+    )
+    if framework.indicators.exists() and not cached.exists():
+        refresh(framework, periods=[cycle.period], actor=REPORT_VALUES)
+
+
 def cycle_compile(*, actor: Actor, cycle: ReportCycle) -> CompiledReport:
     """The province's report from the ACCEPTED submissions (and the framework's
-    indicators): a .docx in the Decree 30 layout and an .xlsx annex, in private
+    logframe — result, indicator, baseline, target for its date, actual from the
+    dashboard's cache, status — which makes the EU project's half-year and annual
+    progress reports): a .docx in the Decree 30 layout and an .xlsx annex, in private
     storage.  Each compilation is a new version; refused while nothing is accepted."""
     ReportCycle.policy.require(actor, "compile", cycle)
     accepted = list(
@@ -809,13 +1092,14 @@ def cycle_compile(*, actor: Actor, cycle: ReportCycle) -> CompiledReport:
             "nothing_accepted",
         )
     compiler = cycle.template.compiling_office
+    _ensure_cached(cycle)
     data = documents_reports.ReportData(
         cycle=cycle,
         sections=template_parts(cycle.template)[0],
         submissions=accepted,
         overview=selectors_reports.overview(cycle),
         platform=selectors_reports.platform_figures(compiler, cycle.period),
-        indicators=selectors_reports.indicator_values(cycle.template, cycle.period),
+        logframe=selectors_reports.logframe(cycle.template, cycle.period),
         recipients=parse_recipients(cycle.template.recipients),
         day=timezone.localdate(),
     )

@@ -20,7 +20,12 @@ urlpatterns = [
     path("mau/<id:pk>/", v.report_template, name="report_template"),
     path("mau/<id:pk>/them-muc/", v.report_section_add, name="report_section_add"),
     path("mau/<id:pk>/mo-ky/", v.report_cycle_open, name="report_cycle_open"),
+    path("mau/<id:pk>/sua/", v.report_template_edit, name="report_template_edit"),
+    path("mau/<id:pk>/sao-chep/", v.report_template_copy, name="report_template_copy"),
     path("muc/<id:pk>/them-so-lieu/", v.report_figure_add, name="report_figure_add"),
+    path("muc/<id:pk>/sua/", v.report_section_edit, name="report_section_edit"),
+    path("muc/<id:pk>/xoa/", v.report_section_delete, name="report_section_delete"),
+    path("so-lieu/<id:pk>/xoa/", v.report_figure_delete, name="report_figure_delete"),
     path("don-vi/", v.report_offices, name="report_offices"),
     path("don-vi/<id:pk>/thanh-vien/", v.report_office_members, name="report_office_members"),
 ]

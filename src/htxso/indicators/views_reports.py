@@ -27,6 +27,7 @@ from htxso.geo.models import Province
 from . import selectors_reports as sel
 from . import services_reports as svc
 from .forms_reports import (
+    CopyForm,
     CycleForm,
     DecisionForm,
     FigureForm,
@@ -34,11 +35,13 @@ from .forms_reports import (
     OfficeForm,
     SectionForm,
     SubmissionForm,
+    TemplateEditForm,
     TemplateForm,
 )
 from .models import (
     CompiledReport,
     ReportCycle,
+    ReportFigure,
     ReportingOffice,
     ReportSection,
     ReportTemplate,
@@ -153,6 +156,7 @@ def report_fill(request: HttpRequest, pk: int, office: int) -> HttpResponse:
             "sub": sub,
             "form": form,
             "rows": _section_rows(sections, sub, platform, form),
+            "indicators": sel.indicator_values(cycle.template, cycle.period, office_obj),
             "editable": editable,
             "warnings": _warnings(sub),
             "events": list(sub.events.all()) if sub else [],
@@ -367,17 +371,46 @@ def report_templates(request: HttpRequest) -> HttpResponse:
 
 def _template_page(request: HttpRequest, template: ReportTemplate, status: int = 200, **forms):
     sections, _defs = svc.template_parts(template)
+    may_change = ReportTemplate.policy.allows(request.user, "change", template)
+    edit_section = forms.get("edit_section")
     ctx = {
         "template": template,
         "sections": sections,
         "cycles": list(template.cycles.all()),
-        "may_change": ReportTemplate.policy.allows(request.user, "change", template),
+        "may_change": may_change,
+        "locked": svc.template_locked(template),
         "section_form": forms.get("section_form") or SectionForm(),
         "figure_form": forms.get("figure_form") or FigureForm(),
         "cycle_form": forms.get("cycle_form") or CycleForm(),
         "figure_section": forms.get("figure_section"),
+        "edit_form": (forms.get("edit_form") or TemplateEditForm(template=template))
+        if may_change
+        else None,
+        "edit_open": "edit_form" in forms,
+        "copy_form": forms.get("copy_form") or CopyForm(),
+        "copy_open": "copy_form" in forms,
+        "section_edit_forms": {
+            s.pk: (
+                forms["section_edit_form"]
+                if edit_section is not None and edit_section.pk == s.pk
+                else SectionForm(
+                    prefix=f"s{s.pk}",
+                    initial={
+                        "title": s.title,
+                        "guidance": s.guidance,
+                        "platform_figures": s.platform_figures,
+                    },
+                )
+            )
+            for s in sections
+        }
+        if may_change
+        else {},
+        "edit_section": edit_section,
         "offices": list(template.offices.all()),
     }
+    for s in sections:
+        s.edit_form = ctx["section_edit_forms"].get(s.pk)
     return render(request, "indicators/reports/template.html", ctx, status=status)
 
 
@@ -415,6 +448,103 @@ def report_figure_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("indicators:report_template", pk=section.template_id)
     return _template_page(request, section.template, 400, figure_form=form, figure_section=section)
+
+
+@access(roles=roles.REVIEWERS)
+@require_POST
+def report_template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the template's name, due date, recipients and offices."""
+    template = get_allowed_or_404(ReportTemplate, request.user, "change", pk=pk)
+    form = TemplateEditForm(request.POST, template=template)
+    if form.is_valid():
+        try:
+            svc.template_update(
+                actor=request.user,
+                template=template,
+                name=form.cleaned_data["name"],
+                due_day=form.cleaned_data["due_day"],
+                due_month=form.cleaned_data["due_month"],
+                offices=list(form.cleaned_data["offices"]),
+                recipients=form.cleaned_data["recipients"],
+            )
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
+        else:
+            messages.success(request, _("The report template was changed."))
+            return redirect("indicators:report_template", pk=template.pk)
+    return _template_page(request, template, 400, edit_form=form)
+
+
+@access(roles=roles.REVIEWERS)
+@require_POST
+def report_template_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy the template for the next periods (the old one is retired)."""
+    template = get_allowed_or_404(ReportTemplate, request.user, "change", pk=pk)
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            copy = svc.template_copy(
+                actor=request.user, template=template, name=form.cleaned_data["name"]
+            )
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
+        else:
+            messages.success(
+                request, _("A copy was made for the next periods; the old template is retired.")
+            )
+            return redirect("indicators:report_template", pk=copy.pk)
+    return _template_page(request, template, 400, copy_form=form)
+
+
+@access(roles=roles.REVIEWERS)
+@require_POST
+def report_section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_allowed_or_404(
+        ReportSection.objects.select_related("template"), request.user, "change", pk=pk
+    )
+    form = SectionForm(request.POST, prefix=f"s{section.pk}")
+    if form.is_valid():
+        try:
+            svc.section_update(actor=request.user, section=section, **form.cleaned_data)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
+        else:
+            messages.success(request, _("The section was changed."))
+            return redirect("indicators:report_template", pk=section.template_id)
+    return _template_page(
+        request, section.template, 400, section_edit_form=form, edit_section=section
+    )
+
+
+@access(roles=roles.REVIEWERS)
+@require_POST
+def report_section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    section = get_allowed_or_404(
+        ReportSection.objects.select_related("template"), request.user, "change", pk=pk
+    )
+    try:
+        svc.section_delete(actor=request.user, section=section)
+    except ServiceError as exc:
+        show_service_error(request, exc)
+    else:
+        messages.success(request, _("The section was removed."))
+    return redirect("indicators:report_template", pk=section.template_id)
+
+
+@access(roles=roles.REVIEWERS)
+@require_POST
+def report_figure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    figure = get_allowed_or_404(
+        ReportFigure.objects.select_related("section__template"), request.user, "change", pk=pk
+    )
+    template_id = figure.section.template_id
+    try:
+        svc.figure_delete(actor=request.user, figure=figure)
+    except ServiceError as exc:
+        show_service_error(request, exc)
+    else:
+        messages.success(request, _("The figure was removed."))
+    return redirect("indicators:report_template", pk=template_id)
 
 
 @access(roles=roles.REVIEWERS)

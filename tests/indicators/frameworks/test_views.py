@@ -67,15 +67,29 @@ def test_dashboard_values_status_and_chart_equal_the_table(client, world, framew
     assert "Thanh niên" in body and 'data-status="off_track"' in body
     assert "not_met" not in re.findall(r'data-status="([a-z_]+)"', body)
     board = sel.dashboard(frameworks["nat"], period=parse("2025S2"))
-    table = {r.indicator.code: (r.value_display, r.target_display) for r in board.rows}
+    table = {r.indicator.name: (r.value_display, r.target_display) for r in board.rows}
     chart = {row.label: (row.display, row.target_display) for row in board.chart.rows}
     assert chart == {k: v for k, v in table.items() if k in chart}
-    assert set(chart) == {"youth", "coops"}  # the empty one has no value: no bar
+    names = {r.indicator.code: r.indicator.name for r in board.rows}
+    # bars are labelled with the indicators' names (not their codes); no value: no bar
+    assert set(chart) == {names["youth"], names["coops"]}
+    svg = str(board.chart.svg)
+    assert ">youth<" not in svg and ">coops<" not in svg
+    for name in chart:
+        assert sel.bar_label(name, chart[name][0]) in svg
     # the page shows the same strings in the tree and in the chart's table
     for display, _target in chart.values():
         assert body.count(f">{display}<") >= 2
     empty = next(r for r in board.rows if r.indicator.code == "empty")
     assert empty.status == "no_target" and empty.value_display == "—"
+
+
+def test_bar_label_shortens_long_names_only():
+    assert sel.bar_label("Hợp tác xã", "12") == "Hợp tác xã"
+    long = "Số thanh niên hoàn thành khoá kỹ năng số dưới 35 tuổi tại thời điểm bắt đầu"
+    short = sel.bar_label(long, "1.234")
+    assert short.endswith("…") and len(short) <= sel.BAR_LINE_CHARS - len("1.234") - 2
+    assert long.startswith(short[:-1])
 
 
 def test_status_for_the_targets_date_not_met_never_early(frameworks):

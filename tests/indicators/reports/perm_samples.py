@@ -115,6 +115,20 @@ SAMPLES = {
         None,
     ),
     "indicators:report_office_members": lambda w: ({"pk": _ward_office(w).pk}, None),
+    "indicators:report_template_edit": lambda w: ({"pk": _cycle(w).template_id}, None),
+    "indicators:report_template_copy": lambda w: ({"pk": _cycle(w).template_id}, None),
+    "indicators:report_section_edit": lambda w: (
+        {"pk": _cycle(w).template.sections.first().pk},
+        None,
+    ),
+    "indicators:report_section_delete": lambda w: (
+        {"pk": _cycle(w).template.sections.first().pk},
+        None,
+    ),
+    "indicators:report_figure_delete": lambda w: (
+        {"pk": _cycle(w).template.sections.first().figures.first().pk},
+        None,
+    ),
 }
 
 API_SAMPLES = {

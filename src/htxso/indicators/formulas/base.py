@@ -9,6 +9,12 @@ why there is no value, and the disaggregation cells it was asked for (``by``), k
 :data:`SMALL_CELL` people is suppressed (value ``None``, note "suppressed"), like the
 training figures.
 
+A formula registered with ``wards=True`` can also count one ward or commune: the
+computation passes the ward's code in ``params[WARD_PARAM]`` (a reserved key nobody
+can set in an indicator's parameters; read it with :func:`ward_of`).  Any other formula
+asked for a ward answers "not available for a ward" (:data:`NOTE_NOT_FOR_WARD`), never
+the province's number.
+
 Modules register their formulas with :func:`formula`::
 
     @formula("registry.cooperatives", _("Cooperatives"), unit=Unit.COUNT, source="registry")
@@ -32,11 +38,13 @@ from ..periods import Period
 __all__ = [
     "FORMULAS",
     "NOTE_DIVISION_BY_ZERO",
+    "NOTE_NOT_FOR_WARD",
     "NOTE_NOT_STARTED",
     "NOTE_NO_DATA",
     "NOTE_SUPPRESSED",
     "SMALL_CELL",
     "SYSTEM",
+    "WARD_PARAM",
     "Formula",
     "Result",
     "average",
@@ -47,6 +55,7 @@ __all__ = [
     "get",
     "share",
     "suppress_small",
+    "ward_of",
 ]
 
 #: Who formulas read the source apps as: trusted code that reaches every row (who may
@@ -61,6 +70,10 @@ NOTE_NOT_STARTED = "not_started"
 NOTE_DIVISION_BY_ZERO = "division_by_zero"
 NOTE_SUPPRESSED = "suppressed"
 NOTE_UNKNOWN_FORMULA = "unknown_formula"
+NOTE_NOT_FOR_WARD = "not_for_ward"
+
+#: The reserved parameter carrying the ward a computation is restricted to.
+WARD_PARAM = "_ward"
 
 #: How each note reads on a page.
 NOTES: dict[str, Any] = {
@@ -69,6 +82,7 @@ NOTES: dict[str, Any] = {
     NOTE_DIVISION_BY_ZERO: _("No data: the denominator is zero."),
     NOTE_SUPPRESSED: _("Fewer than 5 people: not shown."),
     NOTE_UNKNOWN_FORMULA: _("The formula of this indicator does not exist."),
+    NOTE_NOT_FOR_WARD: _("Not available for a ward: this figure is only counted per province."),
 }
 
 
@@ -125,6 +139,8 @@ class Formula:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: counts from the framework's start (0 then), not a stock read on a day
     cumulative: bool = False
+    #: can be restricted to one ward or commune (``params[WARD_PARAM]``)
+    wards: bool = False
 
 
 #: The registry: key → formula.  Filled when ``indicators.formulas`` is imported.
@@ -142,6 +158,7 @@ def formula(
     disaggregations: Iterable[str] = (),
     params: Mapping[str, Any] | None = None,
     cumulative: bool = False,
+    wards: bool = False,
 ) -> Callable[[Compute], Compute]:
     """Register the decorated function as formula ``key``."""
 
@@ -159,6 +176,7 @@ def formula(
             disaggregations=tuple(disaggregations),
             params=dict(params or {}),
             cumulative=cumulative,
+            wards=wards,
         )
         return fn
 
@@ -175,6 +193,11 @@ def choices() -> list[tuple[str, str]]:
 
 
 # --- helpers for formulas -----------------------------------------------------------------
+def ward_of(params: Mapping[str, Any]) -> str | None:
+    """The code of the ward the computation is restricted to, or ``None``."""
+    return str(params.get(WARD_PARAM) or "") or None
+
+
 def cell_key(**parts: Any) -> str:
     """``cell_key(sex="female")`` → ``"sex=female"`` (keys in the given order)."""
     return "|".join(f"{k}={v}" for k, v in parts.items())

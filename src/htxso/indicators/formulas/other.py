@@ -22,7 +22,7 @@ from htxso.trace.models import Lot
 
 from ..models.frameworks import Unit
 from ..periods import Period
-from .base import NOTE_NO_DATA, SYSTEM, Result, cell_key, count, formula
+from .base import NOTE_NO_DATA, SYSTEM, Result, cell_key, count, formula, ward_of
 
 
 def _end(period: Period) -> dt.datetime:
@@ -62,6 +62,7 @@ def _organisations(
         "Cooperatives with a store open on the market (verified by the province by the "
         "end of the period and not suspended since)."
     ),
+    wards=True,
     disaggregations=("province",),
 )
 def cooperatives_selling(
@@ -70,6 +71,8 @@ def cooperatives_selling(
     qs = Store.objects.allowed(SYSTEM, "view")
     if _code(province):
         qs = qs.filter(province_id=_code(province))
+    if ward_of(params):
+        qs = qs.filter(organisation__ward_id=ward_of(params))
     if not qs.filter(created_at__lt=_end(period)).exists():
         return Result(None, note=NOTE_NO_DATA)
     qs = qs.filter(
@@ -91,6 +94,7 @@ def cooperatives_selling(
         "Cooperatives that recorded at least one traced lot produced by the end of the "
         "period (since the framework's start when it has one)."
     ),
+    wards=True,
     disaggregations=("province",),
 )
 def cooperatives_with_lots(
@@ -99,6 +103,8 @@ def cooperatives_with_lots(
     qs = Lot.objects.allowed(SYSTEM, "view")
     if _code(province):
         qs = qs.filter(organisation__province_id=_code(province))
+    if ward_of(params):
+        qs = qs.filter(organisation__ward_id=ward_of(params))
     qs = qs.filter(produced_at__lt=_end(period))
     since = params.get("since")
     if since:
@@ -127,6 +133,8 @@ def _selected(period: Period, province: Any, params: Mapping[str, Any]) -> Query
     qs = Application.objects.allowed(SYSTEM, "view")
     if _code(province):
         qs = qs.filter(organisation__province_id=_code(province))
+    if ward_of(params):
+        qs = qs.filter(organisation__ward_id=ward_of(params))
     if params.get("programme"):
         qs = qs.filter(call__programme__icontains=str(params["programme"]))
     if params.get("call"):
@@ -146,6 +154,7 @@ def _selected(period: Period, province: Any, params: Mapping[str, Any]) -> Query
         "Organisations whose application was selected in a call decided by the end of "
         "the period (the parameters narrow the programme or the call)."
     ),
+    wards=True,
     disaggregations=("province",),
     params=PROGRAMME_PARAMS,
 )

@@ -7,6 +7,13 @@ the same year: the year of a period is the year of the annual reports and of the
 classification read, and organisations are counted as operating on the period's last day
 (today for the running period).  Counts of organisations also leave out those
 established after that day, so a past period is not given today's count.
+
+Every formula here can also count one ward or commune (a ward office's report): the
+organisations whose registered ward is that ward.  The statistics group their figures
+by province only, so :func:`ward_figures` reads the same aggregates — built from the
+registry's own pieces (``counted_reports``, ``counted``, ``operating_on``) with the
+statistics' definitions — for the ward; a test checks that the wards of a province add
+up to the statistics' figures of the province.
 """
 
 from __future__ import annotations
@@ -17,12 +24,21 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from htxso.registry import stats_indicators
-from htxso.registry.models import Organisation, OrganisationKind
+from htxso.registry.models import (
+    AnnualReport,
+    ClassificationScore,
+    Organisation,
+    OrganisationKind,
+    ScoreStatus,
+    ValueChainLink,
+)
+from htxso.registry.selectors_reports import counted, counted_reports
 from htxso.registry.stats_queries import Figures, collect, operating_on
 
 from ..models.frameworks import Unit
@@ -36,6 +52,7 @@ from .base import (
     count,
     formula,
     share,
+    ward_of,
 )
 
 SOURCE = "registry"
@@ -67,14 +84,107 @@ def figures_memo() -> Iterator[None]:
         _MEMO.reset(token)
 
 
-def figures(period: Period, province: Any) -> dict[str, Figures]:
-    """The statistics' figures per province code for the period's year."""
-    memo, key = _MEMO.get(), (period.code, _code(province))
+def figures(period: Period, province: Any, ward: str | None = None) -> dict[str, Figures]:
+    """The statistics' figures per province code for the period's year (only the
+    organisations of ``ward`` when one is given)."""
+    memo = _MEMO.get()
+    key = (period.code, f"ward:{ward}" if ward else _code(province))
     if memo is not None and key in memo:
         return memo[key]
-    out = collect(user=SYSTEM, province=key[1], year=period.year, as_of=as_of(period))
+    if ward:
+        out = ward_figures(ward, year=period.year, as_of=as_of(period))
+    else:
+        out = collect(user=SYSTEM, province=key[1], year=period.year, as_of=as_of(period))
     if memo is not None:
         memo[key] = out
+    return out
+
+
+def ward_figures(ward: str, *, year: int, as_of: dt.date) -> dict[str, Figures]:
+    """The statistics' figures (annual reports of ``year``, organisations operating on
+    ``as_of``, published grades of ``year``) of the organisations registered in
+    ``ward``, keyed by their province code like ``stats_queries.collect``: three
+    queries.  The same definitions as the statistics (see the module's docstring)."""
+    out: dict[str, Figures] = {}
+    coop = Q(organisation__kind=OrganisationKind.COOPERATIVE)
+    income = Q(average_income_month__isnull=False, workers_total__gt=0)
+    youth = Q(workers_youth__isnull=False, workers_total__isnull=False)
+    members = Coalesce("members_official", Value(0)) + Coalesce("members_associate", Value(0))
+    has_members = Q(members_official__isnull=False) | Q(members_associate__isnull=False)
+    reports = (
+        counted_reports(
+            AnnualReport.objects.allowed(SYSTEM, "view").filter(organisation__ward_id=ward),
+            year=year,
+        )
+        .order_by()
+        .values(pid=F("organisation__province_id"))
+        .annotate(
+            reports=Count("id"),
+            coop_reports=Count("id", filter=coop),
+            effective_yes=Count("id", filter=coop & Q(operating_effectively=True)),
+            effective_answered=Count("id", filter=coop & Q(operating_effectively__isnull=False)),
+            revenue_sum=Sum("revenue", filter=coop),
+            revenue_reports=Count("id", filter=coop & Q(revenue__isnull=False)),
+            income_x_workers=Sum(F("average_income_month") * F("workers_total"), filter=income),
+            income_workers=Sum("workers_total", filter=income),
+            workers=Sum("workers_total"),
+            workers_reports=Count("id", filter=Q(workers_total__isnull=False)),
+            youth=Sum("workers_youth", filter=youth),
+            youth_base=Sum("workers_total", filter=youth),
+            members_cooperative=Sum(members, filter=coop & has_members),
+            members_group=Sum(members, filter=Q(organisation__kind="group") & has_members),
+            members_union=Sum(members, filter=Q(organisation__kind="union") & has_members),
+            members_reports=Count("id", filter=has_members),
+        )
+    )
+    for r in reports:
+        f = out.setdefault(r.pop("pid"), Figures())
+        for name, value in r.items():
+            setattr(f, name, int(value or 0))
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    link = ValueChainLink.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first),
+        organisation=OuterRef("pk"),
+        started_on__lte=last,
+    )
+    operating = (
+        Organisation.objects.allowed(SYSTEM, "view")
+        .filter(ward_id=ward)
+        .filter(operating_on(as_of))
+        .annotate(
+            report=FilteredRelation(
+                "annual_reports",
+                condition=Q(annual_reports__year=year) & counted("annual_reports__"),
+            )
+        )
+        .order_by()
+        .values("province_id", "kind")
+        .annotate(
+            operating=Count("id"),
+            in_value_chain=Count("id", filter=Q(report__in_value_chain=True) | Q(Exists(link))),
+            high_tech=Count(
+                "id",
+                filter=Q(kind=OrganisationKind.COOPERATIVE)
+                & (Q(high_tech=True) | Q(report__uses_high_tech=True)),
+            ),
+        )
+    )
+    for r in operating:
+        f = out.setdefault(r["province_id"], Figures())
+        f.operating_by_kind[r["kind"]] = r["operating"]
+        f.operating += r["operating"]
+        f.in_value_chain += r["in_value_chain"]
+        f.high_tech += r["high_tech"]
+    grades = (
+        ClassificationScore.objects.allowed(SYSTEM, "view")
+        .filter(organisation__ward_id=ward, year=year, status=ScoreStatus.PUBLISHED)
+        .exclude(grade="")
+        .order_by()
+        .values("grade", pid=F("organisation__province_id"))
+        .annotate(n=Count("organisation", distinct=True))
+    )
+    for r in grades:
+        out.setdefault(r["pid"], Figures()).grades[r["grade"]] = r["n"]
     return out
 
 
@@ -91,14 +201,17 @@ def _organisations(kind: str) -> Callable[..., Result]:
         *, period: Period, province: Any, params: Mapping[str, Any], by: Sequence[str] = ()
     ) -> Result:
         day = as_of(period)
+        ward = ward_of(params)
         qs = Organisation.objects.allowed(SYSTEM, "view").filter(kind=kind)
         if _code(province):
             qs = qs.filter(province_id=_code(province))
+        if ward:
+            qs = qs.filter(ward_id=ward)
         qs = qs.filter(operating_on(day)).filter(
             Q(established_on__isnull=True) | Q(established_on__lte=day)
         )
         rows = list(qs.order_by().values("province_id", "sector").annotate(n=Count("id")))
-        if not rows and not _registered_by(day, province):
+        if not rows and not _registered_by(day, province, ward):
             return Result(None, note=NOTE_NO_DATA)
         result = count(sum(r["n"] for r in rows))
         for key in ("province", "sector"):
@@ -116,7 +229,7 @@ def _organisations(kind: str) -> Callable[..., Result]:
     return compute
 
 
-def _registered_by(day: dt.date, province: Any) -> bool:
+def _registered_by(day: dt.date, province: Any, ward: str | None = None) -> bool:
     """Whether the registry held any organisation of the scope on ``day`` (else the
     period has no data rather than zero organisations)."""
     qs = Organisation.objects.allowed(SYSTEM, "view").filter(
@@ -124,6 +237,8 @@ def _registered_by(day: dt.date, province: Any) -> bool:
     )
     if _code(province):
         qs = qs.filter(province_id=_code(province))
+    if ward:
+        qs = qs.filter(ward_id=ward)
     return qs.exists()
 
 
@@ -144,6 +259,7 @@ for _key, _kind, _label in (
         source=SOURCE,
         description=_ORG_DESCRIPTION,
         disaggregations=("province", "sector"),
+        wards=True,
     )(_organisations(_kind))
 
 
@@ -164,7 +280,7 @@ def _statistic(one: Callable[[Figures], Result]) -> Callable[..., Result]:
     def compute(
         *, period: Period, province: Any, params: Mapping[str, Any], by: Sequence[str] = ()
     ) -> Result:
-        per_province = figures(period, province)
+        per_province = figures(period, province, ward_of(params))
         result = one(_total(per_province))
         result.cells.update(_by_province(per_province, by, one))
         return result
@@ -197,6 +313,7 @@ for _key, _attr, _label in (
         source=SOURCE,
         description=_MEMBERS_DESCRIPTION,
         disaggregations=("province",),
+        wards=True,
     )(_statistic(_members(_attr)))
 
 
@@ -216,11 +333,12 @@ def _good_or_fair(f: Figures) -> Result:
     description=stats_indicators.DEFINITIONS["share_good_or_fair"],
     denominator=_("graded organisations (published classification of the year)"),
     disaggregations=("province",),
+    wards=True,
 )
 def share_good_or_fair(
     *, period: Period, province: Any, params: Mapping[str, Any], by: Sequence[str] = ()
 ) -> Result:
-    per_province = figures(period, province)
+    per_province = figures(period, province, ward_of(params))
     total = _total(per_province)
     result = _good_or_fair(total)
     result.cells.update(_by_province(per_province, by, _good_or_fair))
@@ -237,6 +355,7 @@ formula(
     description=stats_indicators.DEFINITIONS["share_value_chain"],
     denominator=_("operating organisations"),
     disaggregations=("province",),
+    wards=True,
 )(_statistic(lambda f: share(f.in_value_chain, f.operating)))
 
 formula(
@@ -247,6 +366,7 @@ formula(
     description=stats_indicators.DEFINITIONS["share_effective"],
     denominator=_("cooperatives whose annual report answers the question"),
     disaggregations=("province",),
+    wards=True,
 )(_statistic(lambda f: share(f.effective_yes, f.effective_answered)))
 
 
@@ -263,6 +383,7 @@ formula(
     source=SOURCE,
     description=stats_indicators.DEFINITIONS["high_tech"],
     disaggregations=("province",),
+    wards=True,
 )(_statistic(_high_tech))
 
 formula(
@@ -273,6 +394,7 @@ formula(
     description=stats_indicators.DEFINITIONS["revenue_per_cooperative"],
     denominator=_("cooperatives whose annual report gives a revenue"),
     disaggregations=("province",),
+    wards=True,
 )(_statistic(lambda f: average(f.revenue_sum, f.revenue_reports)))
 
 formula(
@@ -283,4 +405,5 @@ formula(
     description=stats_indicators.DEFINITIONS["income_per_worker"],
     denominator=_("workers of the reports that give an income"),
     disaggregations=("province",),
+    wards=True,
 )(_statistic(lambda f: average(f.income_x_workers, f.income_workers)))
