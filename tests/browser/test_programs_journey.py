@@ -99,11 +99,11 @@ def test_call_journey(live_server, world, page_factory, letter_templates, width)
     expect(vca.get_by_text("Không cần thông số")).to_be_visible()
     vca.fill("[name=label]", "Ban lãnh đạo năng động, sẵn sàng chuyển đổi số")
     vca.get_by_role("button", name="Thêm tiêu chí").click()
-    assert vca.locator(".verdicts > li").count() == 3
+    expect(vca.locator(".verdicts > li")).to_have_count(3)
     shot(vca, f"programs-03-criteria-{w}")
     vca.get_by_role("link", name="Xong").click()
     vca.get_by_role("button", name="Mở đợt tuyển chọn").click()
-    assert vca.locator("#call-status").inner_text() == "Đang nhận hồ sơ"
+    expect(vca.locator("#call-status")).to_have_text("Đang nhận hồ sơ")
     with vca.expect_download() as download:
         vca.get_by_role("link", name="Công văn gửi các tỉnh (.docx)").click()
     text = _docx_text(download.value.path())

@@ -31,6 +31,13 @@ def _upload(page, base, path, source):
     page.wait_for_selector(".ext-facts")
 
 
+def _tab(page, category):
+    """Open one tab of the review page and wait until the new page has loaded: the tabs
+    are links, so counting right after the click would count the old page."""
+    page.locator(f".ext-tab[data-cat={category}]").click()
+    page.wait_for_selector(f".ext-tab.is-current[data-cat={category}]")
+
+
 def test_officer_reconciles_and_the_registry_shows_it(live_server, world, page_factory, tmp_path):
     orgs = cao_bang_registry(world)
     a1 = world.orgs["a1"]
@@ -49,16 +56,16 @@ def test_officer_reconciles_and_the_registry_shows_it(live_server, world, page_f
     review_url = page.url
     tabs = page.locator(".ext-tab")
     assert tabs.count() == 6
-    page.locator(".ext-tab[data-cat=changed]").click()
+    _tab(page, "changed")
     changes = page.locator(".ext-item tr[data-field=charter_capital] .ext-new")
     assert "500.000.000" in changes.inner_text()
     shot(page, "extracts-review-changed-1280")
-    page.locator(".ext-tab[data-cat=conflict]").click()
+    _tab(page, "conflict")
     assert page.locator(".ext-item").count() == 4
     assert page.locator("[data-action=apply-all]").count() == 0  # conflicts never apply
     shot(page, "extracts-review-conflicts-1280")
     for category in ("new", "changed", "dissolved"):
-        page.locator(f".ext-tab[data-cat={category}]").click()
+        _tab(page, category)
         page.locator("[data-action=apply-all]").click()
         page.wait_for_selector(".ext-item--applied")
     shot(page, "extracts-review-applied-1280")
