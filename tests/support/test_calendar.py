@@ -1,4 +1,5 @@
-"""The working-day calendar of SLAs (support/calendar.py): pure functions, no database."""
+"""The working-day calendar of SLAs (core/workdays.py, moved from support/calendar.py):
+pure functions, no database."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from htxso.support.calendar import (
+from htxso.core.workdays import (
     PLAIN,
     WorkingCalendar,
     add_working_days,

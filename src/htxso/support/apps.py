@@ -43,3 +43,9 @@ class SupportConfig(AppConfig):
             return [(gettext("Ask the support centre"), url)]
 
         register_organisation_links("support", links)
+
+        from htxso.core.workdays import register_calendar_source
+
+        # the government's days off and made-up working days (CalendarDay) for every app
+        # counting working days (core.workdays.current)
+        register_calendar_source(selectors.working_calendar)

@@ -16,10 +16,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from htxso.accounts.models import RoleAssignment
+from htxso.core import workdays as calendar
 from htxso.core.demodata import DemoContext
 from htxso.core.roles import Role
 
-from . import calendar, selectors, services
+from . import selectors, services
 from .models import ServiceRequest
 
 ORDER = 90

@@ -11,13 +11,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from htxso.accounts.models import RoleAssignment, User
+from htxso.core import workdays as calendar
 from htxso.core.cached import Versioned
 from htxso.core.roles import Role
 from htxso.geo.models import Province
 from htxso.registry import selectors as registry_selectors
 from htxso.registry.models import AnnualReport, Membership, Organisation
 
-from . import calendar
 from .models import (
     ACTIVE,
     DEFAULT_SLA,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from htxso.accounts.models import User
 from htxso.core import audit, messaging
+from htxso.core import workdays as calendar
 from htxso.core.actors import Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.errorlist import Errors, text
@@ -32,7 +33,7 @@ from htxso.core.errors import Kind, ServiceError, conflict
 from htxso.core.forms import fits_int64
 from htxso.registry.models import Organisation
 
-from . import calendar, selectors
+from . import selectors
 from .documents import MAX_FILES, CheckedFile, check_file
 from .models import (
     OPEN,

@@ -1,11 +1,15 @@
-"""Working days of Vietnam, for SLA deadlines: pure functions, no database.
+"""Working days of Vietnam, for deadlines counted in working days: pure functions, no
+database (moved here from ``support/calendar.py`` so every app can count working days).
 
 A day is a working day unless it is a Saturday or Sunday, a public holiday of the
 ``holidays`` package (``holidays.VN``: New Year, Tết, Hùng Kings, 30/4, 1/5, 2/9 …), or
 a day off the government decided for that year (a compensatory day, ``days_off``) —
 and a Saturday the government made a working day to make up for a bridge day
-(``working_days``) is one.  The two sets are data (``support.models.CalendarDay``,
-edited in the admin); :func:`calendar_from_db` in ``selectors`` builds them.
+(``working_days``) is one.  The two sets are data kept by the support centre
+(``support.models.CalendarDay``, edited in the admin).  ``core`` cannot read another app's
+table, so the app that keeps them registers, from its ``AppConfig.ready()``, a function
+answering the current :class:`WorkingCalendar` (:func:`register_calendar_source`); any app
+asks :func:`current` — without such an app it is :data:`PLAIN` (weekends and holidays).
 
 Counting convention (the helpdesks' one): the day a request arrives is day 0;
 :func:`add_working_days` (d, n) is the n-th working day *after* d, and
@@ -16,7 +20,7 @@ Counting convention (the helpdesks' one): the day a request arrives is day 0;
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -97,3 +101,24 @@ def working_days_between(start: dt.date, end: dt.date, calendar: WorkingCalendar
         if calendar.is_working_day(day):
             count += 1
     return count
+
+
+# ------------------------------------------------------------------ the editable days off
+
+CalendarSource = Callable[[], WorkingCalendar]
+
+_source: CalendarSource | None = None
+
+
+def register_calendar_source(source: CalendarSource) -> None:
+    """Publish ``source() -> WorkingCalendar`` (the government's days off and made-up
+    working days from the database); called once from the keeping app's ``ready()``,
+    registering again replaces it."""
+    global _source
+    _source = source
+
+
+def current() -> WorkingCalendar:
+    """The working calendar with the government's changes, or :data:`PLAIN` when no app
+    keeps them."""
+    return _source() if _source is not None else PLAIN
