@@ -32,4 +32,6 @@ BENCHMARKS: list[str] = [
     "indicators_national",
     "indicators_compile",
     "assessment_national",
+    "governance_assembly",
+    "governance_portal",
 ]

@@ -168,6 +168,12 @@ def _restore_migration_data() -> None:
         letters = importlib.import_module("htxso.core.migrations.0003_letter_templates_seed")
         letters.seed_letter_templates(apps, None)
 
+    from htxso.governance.models import Rule
+
+    if not Rule.objects.exists():
+        rules = importlib.import_module("htxso.governance.migrations.0002_rules")
+        rules.add_rules(apps, None)
+
     from htxso.market.models import Category
 
     if not Category.objects.exists():

@@ -12,6 +12,10 @@ from htxso.assessment.api_survey import router as assessment_survey_router
 from htxso.core.api import install_error_handlers
 from htxso.core.api_audit import router as audit_router
 from htxso.geo.api import router as geo_router
+from htxso.governance.api_assemblies import router as governance_assemblies_router
+from htxso.governance.api_portal import router as governance_portal_router
+from htxso.governance.api_register import router as governance_register_router
+from htxso.governance.api_votes import router as governance_votes_router
 from htxso.indicators.api_exports import router as indicators_exports_router
 from htxso.indicators.api_frameworks import router as indicators_frameworks_router
 from htxso.indicators.api_reports import router as indicators_reports_router
@@ -78,3 +82,10 @@ for _assessment_router in (
     assessment_impact_router,
 ):
     api.add_router("/assessment", _assessment_router)
+for _governance_router in (
+    governance_register_router,
+    governance_assemblies_router,
+    governance_votes_router,
+    governance_portal_router,
+):
+    api.add_router("/governance", _governance_router)

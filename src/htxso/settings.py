@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "htxso.support.knowledge",
     "htxso.training",
     "htxso.assessment",
+    "htxso.governance",
     "htxso.indicators",
 ]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("dao-tao/", include("htxso.training.urls")),
     path("ket-qua/", include("htxso.indicators.urls")),
     path("chuyen-doi-so/", include("htxso.assessment.urls")),
+    path("quan-tri-htx/", include("htxso.governance.urls")),
     path("api/v1/", api.urls),
     path("quan-tri/", admin.site.urls),
 ]

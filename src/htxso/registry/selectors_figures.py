@@ -197,5 +197,20 @@ def organisations_with_warnings(*, user, province: str = "", day: dt.date | None
     ).order_by("province_id", "name", "pk")
 
 
+#: Checks other apps add from their ``AppConfig.ready()`` (governance: the capital
+#: register's limits): ``check(organisation, day) -> list[LegalWarning]``.
+EXTRA_WARNINGS: list = []
+
+
+def register_warnings(check) -> None:
+    """Add ``check(organisation, day)`` to every organisation's legal warnings (once)."""
+    if check not in EXTRA_WARNINGS:
+        EXTRA_WARNINGS.append(check)
+
+
 def warnings_for(organisation, day: dt.date | None = None) -> list[checks.LegalWarning]:
-    return checks.check_organisation(checks.facts_from(organisation), day or today())
+    day = day or today()
+    found = checks.check_organisation(checks.facts_from(organisation), day)
+    if organisation.status in checks.NOT_CHECKED_STATUSES:
+        return found
+    return found + [w for check in EXTRA_WARNINGS for w in check(organisation, day)]
