@@ -27,6 +27,7 @@ from django.utils import timezone
 from htxso.accounts.models import User
 from htxso.core.actors import Actor
 from htxso.core.errors import ServiceError
+from htxso.registry import demo_data
 from htxso.registry.models import Membership, Organisation, Person
 
 from . import selectors_assemblies as sel
@@ -127,13 +128,25 @@ def _past_annual(org: Organisation, manager: User, *, late: bool) -> Assembly | 
     return a
 
 
+def demo_identity(org: Organisation, i: int, *, block: int = 9) -> dict:
+    """Sex, birth date and a valid citizen ID for the ``i``-th demo member this part adds
+    (every member of a register has one; serials ``9xxxxx`` stay clear of the registry
+    demo's)."""
+    sex = "female" if i % 2 else "male"
+    born = dt.date(1970 + i % 30, 1 + i % 12, 1 + i % 28)
+    codes = demo_data.CCCD_BIRTH_CODES.get(org.province_id, ["001"])
+    serial = block * 100_000 + (org.pk % 100) * 1_000 + i
+    cid = demo_data.citizen_id(codes[0], sex, born, serial)
+    return {"sex": sex, "birth_date": born, "citizen_id": cid}
+
+
 def _grow(org: Organisation, size: int) -> None:
     """Add official members (joined two months ago) until the cooperative has ``size``."""
     have = sel.official_members(org).count()
     joined = timezone.localdate() - dt.timedelta(days=60)
     for i in range(have, size):
         name = f"{FAMILY[i % len(FAMILY)]} {GIVEN[(i // len(FAMILY)) % len(GIVEN)]} {i + 1}"
-        person = Person.objects.create(organisation=org, full_name=name)
+        person = Person.objects.create(organisation=org, full_name=name, **demo_identity(org, i))
         Membership.objects.create(
             organisation=org, person=person, kind="official", joined_on=joined
         )

@@ -45,8 +45,13 @@ def _member_for(org: Organisation, username: str, *, capital: int) -> Membership
         return found
     person = Person.objects.filter(user=user).first()
     if person is None:
+        from .demo_assemblies import demo_identity
+
         person = Person.objects.create(
-            organisation=org, full_name=user.full_name or "Thành viên mẫu", user=user
+            organisation=org,
+            full_name=user.full_name or "Thành viên mẫu",
+            user=user,
+            **demo_identity(org, 999, block=8),
         )
     return Membership.objects.create(
         organisation=org,

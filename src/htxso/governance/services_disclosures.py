@@ -321,7 +321,7 @@ def publish_capital_holders(*, actor: Actor, organisation: Organisation) -> Disc
 
     _require_change(organisation, actor=actor)
     today = _today()
-    holders = selectors_register.capital_holders(organisation, on=today)
+    holders = selectors_register.capital_holders(organisation)  # as the register stands now
     kinds = dict(Membership._meta.get_field("kind").choices or [])
     lines = []
     for n, h in enumerate(holders, start=1):
