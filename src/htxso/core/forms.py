@@ -11,7 +11,7 @@ integer with an ordinary form error.  A multiple choice of rows uses
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django import forms
@@ -24,6 +24,7 @@ from .errors import Kind, ServiceError
 from .schemas import MAX_INT64, MIN_INT64
 
 _Form = TypeVar("_Form", bound=type[forms.BaseForm])
+_T = TypeVar("_T")
 
 
 def fits_int64(value: object) -> bool:
@@ -121,3 +122,16 @@ def _service_text(exc: ServiceError | ValidationError) -> str:
     if isinstance(exc, ServiceError):
         return exc.text
     return " ".join(str(m) for m in exc.messages)
+
+
+class ServiceForm(forms.Form):
+    """A form whose saving is done by a service that raises :class:`ServiceError`."""
+
+    def apply(self, call: Callable[[], _T]) -> _T | None:
+        """Run ``call()``; a refusal of the input goes onto the form (None is returned),
+        a refusal of the actor raises (403/404) — see :func:`show_service_error`."""
+        try:
+            return call()
+        except ValidationError as exc:
+            show_service_error(None, exc, self)
+            return None

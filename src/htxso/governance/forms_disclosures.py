@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.forms import BoundedIntegerField, bounded_integers, show_service_error
+from htxso.core.forms import BoundedIntegerField, ServiceForm, bounded_integers
 
 from .models.disclosures import DisclosureKind
 from .services_disclosures import MAX_BYTES
-
-_T = TypeVar("_T")
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 ACCEPT = "application/pdf,image/jpeg,image/png,image/webp,.pdf,.jpg,.jpeg,.png,.webp"
@@ -25,17 +19,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes onto the form (None is returned),
-        a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 class DisclosureForm(ServiceForm):

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.forms import BoundedIntegerField, bounded_integers, show_service_error
+from htxso.core.forms import BoundedIntegerField, ServiceForm, bounded_integers
 
 from .models import MatterKind, VoteChoice
-
-_T = TypeVar("_T")
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes onto the form (None is returned),
-        a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 class VoteForm(forms.Form):

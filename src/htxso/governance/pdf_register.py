@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from htxso.core.formatting import format_vnd
+from htxso.core.pdf_qr import draw_qr
 
 from .models.register import CapitalCertificate
 
@@ -26,20 +26,6 @@ QR_SIZE = 40.0
 def verify_url(certificate: CapitalCertificate) -> str:
     path = reverse("governance:certificate_verify", args=[certificate.token])
     return f"{settings.SITE_URL}{path}"
-
-
-def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    matrix = segno.make_qr(data, error="m").matrix
-    cell = size / (len(matrix) + 8)
-    x, y = x + 4 * cell, y + 4 * cell
-    for row_index, row in enumerate(matrix):
-        start = None
-        for col, dark in enumerate((*row, 0)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                pdf.rect(x + start * cell, y + row_index * cell, (col - start) * cell, cell, "F")
-                start = None
 
 
 def certificate_pdf(certificate: CapitalCertificate) -> bytes:
@@ -104,7 +90,7 @@ def certificate_pdf(certificate: CapitalCertificate) -> bytes:
                 " while the verification page says it is current."
             ),
         )
-        _draw_qr(pdf, url, 25, 215, QR_SIZE)
+        draw_qr(pdf, url, 25, 215, QR_SIZE)
         pdf.set_font("DejaVu", "", 9)
         pdf.set_xy(70, 225)
         pdf.multi_cell(

@@ -4,20 +4,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.forms import BoundedIntegerField, bounded_integers, show_service_error
+from htxso.core.forms import BoundedIntegerField, ServiceForm, bounded_integers
 from htxso.geo.models import Province
 
 from . import formulas
 from .models import Comparison, Disaggregation, Level, ResultNode, Unit
-
-_T = TypeVar("_T")
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -27,17 +24,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes onto the form (None is returned),
-        a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 def _province_field(provinces: list[Province], *, label: Any, empty: Any) -> forms.ChoiceField:

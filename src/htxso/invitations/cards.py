@@ -9,11 +9,12 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import segno
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from htxso.core.pdf_qr import draw_qr
 
 from .services import PrintedCard
 
@@ -25,20 +26,6 @@ COLS, ROWS = 2, 4
 CARD_W, CARD_H = 95.0, 68.0
 MARGIN_X, MARGIN_Y = 10.0, 14.0
 QR_SIZE = 40.0
-
-
-def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    """The QR code as filled rectangles (runs of dark modules): sharp when printed."""
-    matrix = segno.make_qr(data, error="m").matrix
-    cell = size / len(matrix)
-    for row_index, row in enumerate(matrix):
-        start = None
-        for col, dark in enumerate((*row, 0)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                pdf.rect(x + start * cell, y + row_index * cell, (col - start) * cell, cell, "F")
-                start = None
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:
@@ -88,7 +75,9 @@ def cards_pdf(cards: Sequence[PrintedCard], *, title: str) -> bytes:
             pdf.set_font("DejaVu", "B", 12)
             pdf.set_xy(x + 3, y + 8)
             pdf.cell(CARD_W - 6, 6, _fit(pdf, invitation.full_name or "—", CARD_W - 6))
-            _draw_qr(pdf, card.link, x + 5, y + 17, QR_SIZE)  # a quiet zone after cutting
+            draw_qr(
+                pdf, card.link, x + 5, y + 17, QR_SIZE, quiet_zone=False
+            )  # a quiet zone after cutting
             text_x, text_w = x + QR_SIZE + 9, CARD_W - QR_SIZE - 12
             pdf.set_font("DejaVu", "", 7.5)
             pdf.set_xy(text_x, y + 17)

@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from htxso.core.forms import BoundedModelMultipleChoiceField, bounded_integers, show_service_error
+from htxso.core.forms import (
+    BoundedModelMultipleChoiceField,
+    ServiceForm,
+    bounded_integers,
+)
 
 from .models import DEFAULT_DAYS, MAX_DAYS, Invitation, InvitationChannel
 from .services import MAX_BATCH
-
-_T = TypeVar("_T")
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes on the form (None is returned),
-        a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 class PeopleField(BoundedModelMultipleChoiceField):

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.forms import BoundedIntegerField, show_service_error
+from htxso.core.forms import BoundedIntegerField, ServiceForm
 from htxso.registry.models import OrganisationKind, Sector
 
 from .documents import MAX_BYTES
 from .models import ProposedKind
 
-_T = TypeVar("_T")
-
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 MB = MAX_BYTES // (1024 * 1024)
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes onto the form (None is returned),
-        a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 class FindForm(forms.Form):

@@ -8,20 +8,15 @@ so the page shows each message next to its field — and a refusal of the actor 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.formatting import ParseError, parse_vnd
-from htxso.core.forms import show_service_error
+from htxso.core.forms import ServiceForm
 
 from .data.ethnicities import ETHNICITIES
 from .models import MemberKind, OcopProduct, OrganisationStatus, Sector, Sex, ValueChainLink
-
-_T = TypeVar("_T")
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
 
@@ -60,19 +55,6 @@ class MoneyField(forms.Field):
             return parse_vnd(value)
         except ParseError as exc:
             raise ValidationError(exc.message, code=exc.code, params=exc.params) from None
-
-
-class ServiceForm(forms.Form):
-    """A form whose saving is done by a service raising ServiceError."""
-
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; on a refusal of the input put the messages on the form and
-        return None (a refusal of the actor raises: 403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:  # ServiceError, and Errors.raise_if_any's
-            show_service_error(None, exc, self)
-            return None
 
 
 def _choices(pairs, blank=None):

@@ -6,9 +6,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import segno
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from htxso.core.pdf_qr import draw_qr
 
 from .qr import serial_url
 
@@ -21,23 +22,6 @@ COLS, ROWS = 4, 6
 PER_FILE = 1000
 LABEL_W, LABEL_H = 48.0, 44.0
 MARGIN_X, MARGIN_Y = 9.0, 16.0
-
-
-def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    """The QR code as filled vector rectangles (one per run of dark modules in a row):
-    sharp at any print size and much faster than embedding an image per label."""
-    # a fixed mask: choosing the best of eight costs more than all the drawing
-    matrix = segno.make_qr(data, error="m", mask=0).matrix
-    n = len(matrix)
-    cell = size / n
-    for row_index, row in enumerate(matrix):
-        start = None
-        for col, dark in enumerate((*row, 0)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                pdf.rect(x + start * cell, y + row_index * cell, (col - start) * cell, cell, "F")
-                start = None
 
 
 def label_sheet_pdf(batch, *, base_url: str, start: int = 0, limit: int | None = None) -> bytes:
@@ -69,7 +53,7 @@ def label_sheet_pdf(batch, *, base_url: str, start: int = 0, limit: int | None =
         x = MARGIN_X + (slot % COLS) * LABEL_W
         y = MARGIN_Y + (slot // COLS) * LABEL_H
         url = base_url + serial_url(gtin, serial)
-        _draw_qr(pdf, url, x + 10, y + 1, 28)
+        draw_qr(pdf, url, x + 10, y + 1, 28, quiet_zone=False, mask=0)
         pdf.set_font("DejaVu", "B", 7)
         pdf.set_xy(x + 1, y + 29.5)
         pdf.cell(LABEL_W - 2, 3.6, name[:34], align="C")

@@ -7,12 +7,13 @@ import logging
 from datetime import date
 from pathlib import Path
 
-import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from htxso.core.pdf_qr import draw_qr
 
 from .models import Certificate
 
@@ -24,21 +25,6 @@ QR_SIZE = 42.0
 
 def verify_url(certificate: Certificate) -> str:
     return f"{settings.SITE_URL}{reverse('training:certificate_public', args=[certificate.code])}"
-
-
-def _draw_qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
-    """The QR code as filled rectangles (runs of dark modules, with its quiet zone)."""
-    matrix = segno.make_qr(data, error="m").matrix
-    cell = size / (len(matrix) + 8)
-    x, y = x + 4 * cell, y + 4 * cell
-    for row_index, row in enumerate(matrix):
-        start = None
-        for col, dark in enumerate((*row, 0)):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                pdf.rect(x + start * cell, y + row_index * cell, (col - start) * cell, cell, "F")
-                start = None
 
 
 def _fit(pdf: FPDF, text: str, width: float, size: float, style: str = "") -> None:
@@ -96,7 +82,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
         for line in lines:
             pdf.set_x(20)
             pdf.cell(width, 7, line, align="C", new_x="LMARGIN", new_y="NEXT")
-        _draw_qr(pdf, url, 30, 150, QR_SIZE)
+        draw_qr(pdf, url, 30, 150, QR_SIZE)
         pdf.set_font("DejaVu", "", 9)
         pdf.set_xy(75, 160)
         pdf.multi_cell(

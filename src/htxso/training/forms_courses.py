@@ -3,38 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from htxso.core.forms import (
     BoundedIntegerField,
     BoundedModelMultipleChoiceField,
-    show_service_error,
+    ServiceForm,
 )
 
 from .models import Audience, CourseKind, CourseStatus, SessionMode
 from .services_courses import CourseFields, SessionFields
 
-_T = TypeVar("_T")
-
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes onto the form (None is
-        returned), a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 class FilterForm(forms.Form):

@@ -4,36 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from htxso.core.forms import BoundedIntegerField, bounded_integers, show_service_error
+from htxso.core.forms import BoundedIntegerField, ServiceForm, bounded_integers
 from htxso.registry.models import Sector
 
 from .models import ArticleKind, Theme
 
-_T = TypeVar("_T")
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 RICH_HELP = _(
     "Plain text is fine (a blank line starts a paragraph). Allowed formatting: <p>, <strong>,"
     " <em>, lists, <h3>, <h4>, links. Scripts and other tags are removed."
 )
-
-
-class ServiceForm(forms.Form):
-    def apply(self, call: Callable[[], _T]) -> _T | None:
-        """Run ``call()``; a refusal of the input goes onto the form (None is returned),
-        a refusal of the actor raises (403/404)."""
-        try:
-            return call()
-        except ValidationError as exc:
-            show_service_error(None, exc, self)
-            return None
 
 
 def _area(label: Any, rows: int = 5, max_length: int = 20000, **kw: Any) -> forms.CharField:
