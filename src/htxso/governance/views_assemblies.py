@@ -14,6 +14,7 @@ service or selector → render.  Another province's or cooperative's assembly is
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import segno
 from django.contrib import messages
@@ -104,6 +105,16 @@ def _hall_code(a: Assembly) -> dict:
 
 
 # ------------------------------------------------------------------ lists
+
+
+def _attempt(request: HttpRequest, call: Callable[[], object], done: str) -> None:
+    """Run a service for a button: its refusal as a message, or ``done``."""
+    try:
+        call()
+    except ServiceError as exc:
+        show_service_error(request, exc)
+    else:
+        messages.success(request, done)
 
 
 @access(roles=PEOPLE)
@@ -291,12 +302,11 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     a = _assembly(request, pk, "change")
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            services.document_add(actor=request.user, assembly=a, **form.cleaned_data)
-        except ServiceError as exc:
-            show_service_error(request, exc)
-        else:
-            messages.success(request, _("Document added."))
+        _attempt(
+            request,
+            lambda: services.document_add(actor=request.user, assembly=a, **form.cleaned_data),
+            _("Document added."),
+        )
     else:
         messages.error(request, _("Give a title and choose a file."))
     return _back(a)
@@ -499,12 +509,11 @@ def petition_add(request: HttpRequest, pk: int) -> HttpResponse:
     a = _assembly(request, pk)
     form = PetitionForm(request.POST)
     if form.is_valid():
-        try:
-            services.petition_create(actor=request.user, assembly=a, **form.cleaned_data)
-        except ServiceError as exc:
-            show_service_error(request, exc)
-        else:
-            messages.success(request, _("Petition started: ask other members to sign it."))
+        _attempt(
+            request,
+            lambda: services.petition_create(actor=request.user, assembly=a, **form.cleaned_data),
+            _("Petition started: ask other members to sign it."),
+        )
     else:
         messages.error(request, _("Say what item you ask for."))
     return _back(a)
@@ -519,12 +528,11 @@ def petition_sign(request: HttpRequest, pk: int) -> HttpResponse:
         "view",
         pk=pk,
     )
-    try:
-        services.petition_sign(actor=request.user, petition=p)
-    except ServiceError as exc:
-        show_service_error(request, exc)
-    else:
-        messages.success(request, _("You signed the petition."))
+    _attempt(
+        request,
+        lambda: services.petition_sign(actor=request.user, petition=p),
+        _("You signed the petition."),
+    )
     return _back(p.assembly)
 
 
