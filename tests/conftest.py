@@ -173,6 +173,9 @@ def _restore_migration_data() -> None:
     if not Rule.objects.exists():
         rules = importlib.import_module("htxso.governance.migrations.0002_rules")
         rules.add_rules(apps, None)
+        importlib.import_module("htxso.governance.migrations.0003_rules_2023_text").confirm_rules(
+            apps, None
+        )
 
     from htxso.market.models import Category
 

@@ -8,6 +8,11 @@
   personal link (``{"token": …}``);
 * ``GET /assemblies/{assembly_id}/attendance`` — who checked in (staff and the manager).
 
+``status`` is ``draft``, ``announced``, ``open``, ``closed``, ``adjourned`` or
+``cancelled`` (terminal; ``cancelled_at`` and ``cancel_reason`` say when and why).
+Preparing, changing and cancelling an assembly are done on the pages only: this API has
+no manager's write (its one write is a member's check-in).
+
 Errors are ``{"code", "message", "details"}``: ``code_malformed``, ``code_invalid``,
 ``code_expired``, ``not_open``, ``assembly_closed``, ``already_checked_in``,
 ``not_your_link``, ``not_found`` …
@@ -55,10 +60,15 @@ class AssemblyOut(Schema):
     mode: str
     is_delegate: bool
     call_no: int
-    status: str
+    status: str = Field(
+        description="draft, announced, open, closed, adjourned or cancelled (terminal)"
+    )
     scheduled_at: dt.datetime
     place: str
     url: str
+    #: set when the assembly was cancelled (before it opened)
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str = ""
 
 
 class AgendaOut(Schema):
@@ -130,6 +140,8 @@ def _out(a: Assembly) -> dict:
         "status": a.status,
         "scheduled_at": a.scheduled_at,
         "place": a.place,
+        "cancelled_at": a.cancelled_at,
+        "cancel_reason": a.cancel_reason,
         "url": reverse("governance:assembly_detail", kwargs={"pk": a.pk}),
     }
 

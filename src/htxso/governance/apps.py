@@ -20,6 +20,10 @@ class GovernanceConfig(AppConfig):
         from .checks_register import connect
 
         connect()
+        # the register part: once started, it alone keeps the members' capital
+        from .checks_register import connect_capital_owner
+
+        connect_capital_owner()
 
         # the portal part: the member portal's and the manager home's cache forget writes
         from . import selectors_portal

@@ -327,3 +327,42 @@ def connect() -> None:
         post_save.connect(
             forget_started, sender=model, dispatch_uid=f"gov-started-{model.__name__}"
         )
+
+
+#: Whether an organisation's capital is kept by the register (at least one movement),
+#: per organisation, for the registry's capital hook (``registry.capital_owner``).
+MANAGED = Versioned("governance:capital-managed", ttl=600)
+
+
+def capital_managed(organisation_id: int) -> bool:
+    """The register has started for this organisation: its capital is kept here."""
+    return bool(
+        MANAGED.get_or_set(
+            (organisation_id,),
+            lambda: CapitalMovement.objects.filter(organisation_id=organisation_id).exists(),
+        )
+    )
+
+
+def register_page(organisation_id: int) -> str:
+    from django.urls import reverse
+
+    return reverse("governance:register", kwargs={"org_pk": organisation_id})
+
+
+def forget_managed(*args, **kwargs) -> None:
+    """Signal receiver: a movement was saved or deleted (again after commit)."""
+    MANAGED.forget()
+    transaction.on_commit(MANAGED.forget)
+
+
+def connect_capital_owner() -> None:
+    """Called from ``GovernanceConfig.ready()``: once a cooperative's register has
+    started, the registry's forms and import leave its members' capital to the register."""
+    from django.db.models.signals import post_delete, post_save
+
+    from htxso.registry.capital_owner import register_capital_owner
+
+    register_capital_owner(capital_managed, register_page)
+    post_save.connect(forget_managed, sender=CapitalMovement, dispatch_uid="gov-managed-save")
+    post_delete.connect(forget_managed, sender=CapitalMovement, dispatch_uid="gov-managed-del")

@@ -47,6 +47,41 @@ class AssemblyForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year - 1
 
 
+class AssemblyEditForm(forms.Form):
+    """What may change while the assembly is a draft or announced (kind, year and the
+    delegate choice stay)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    mode = forms.ChoiceField(
+        label=_("How members take part"), choices=AssemblyMode.choices, widget=forms.RadioSelect
+    )
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"), input_formats=DATETIME_FORMATS, widget=DateTimeLocal()
+    )
+    place = forms.CharField(label=_("Meeting place"), max_length=300, required=False)
+    online_link = forms.URLField(
+        label=_("Online meeting link"), required=False, max_length=200, assume_scheme="https"
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the assembly cancelled?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Members of an announced assembly receive this reason."),
+    )
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it removed?"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class AgendaForm(forms.Form):
     title = forms.CharField(label=_("Item"), max_length=300)
     description = forms.CharField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from htxso.core.forms import BoundedIntegerField, bounded_integers
 
 from .forms_disclosures import ServiceForm
-from .services_portal import MAX_AMOUNT
+from .services_portal import MAX_AMOUNT, fund_rules
 
 _SEPARATORS = re.compile(r"[\s.,_]|đ|vnđ|vnd", re.IGNORECASE)
 
@@ -77,6 +77,29 @@ class DistributionForm(ServiceForm):
         initial=100,
         help_text=_("The rest is paid by capital."),
     )
+    #: the part of the income after tax from outside transactions (the base of the
+    #: indivisible fund's minimum); empty: not given, the whole income counts
+    outside_income = AmountField(
+        label=_("Of the income after tax, from outside transactions (VND)"),
+        required=False,
+        help_text=_(
+            "Transactions other than the internal ones with official members. Leave "
+            "empty if you do not know: the whole income after tax then counts."
+        ),
+    )
+
+    def __init__(self, *args: Any, org_kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: the funds' minimum shares in force (every kind's when the kind is not given)
+        self.fund_rules = fund_rules(org_kind=org_kind)
+        #: the page passes the cooperative's kind once it also passes ``outside_income``
+        #: to the service; until then the field is not shown
+        self.kind_given = org_kind is not None
+
+    def clean_outside_income(self) -> int | None:
+        if not str(self.data.get(self.add_prefix("outside_income"), "")).strip():
+            return None
+        return self.cleaned_data["outside_income"]
 
 
 @bounded_integers

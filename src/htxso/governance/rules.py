@@ -1,9 +1,10 @@
 """The thresholds in force: ``rule(RuleKey.QUORUM_1, on=day)`` → ``Decimal``.
 
 Rows live in :class:`~htxso.governance.models.Rule` (seeded by the migration
-``0002_rules`` from the 2023 law); a row for the organisation's kind wins over a row for
-all kinds; the newest row whose dates cover the day wins.  Values are cached per version
-of the table.
+``0002_rules`` from the 2023 law; ``0003_rules_2023_text`` records which were read in the
+text, corrects articles and adds the funds' minimum shares); a row for the
+organisation's kind wins over a row for all kinds; the newest row whose dates cover the
+day wins.  Values are cached per version of the table.
 """
 
 from __future__ import annotations
@@ -88,6 +89,14 @@ def rule(key: RuleKey | str, *, on: dt.date | None = None, org_kind: str = "") -
             _("No legal threshold “%(key)s” is in force on that day.") % {"key": key},
         )
     return rows[0]
+
+
+def rule_or_none(
+    key: RuleKey | str, *, on: dt.date | None = None, org_kind: str = ""
+) -> InForce | None:
+    """The row in force, or None where the law sets nothing (an optional minimum)."""
+    rows = rules_in_force(key, on=on, org_kind=org_kind)
+    return rows[0] if rows else None
 
 
 def value(key: RuleKey | str, *, on: dt.date | None = None, org_kind: str = "") -> Decimal:

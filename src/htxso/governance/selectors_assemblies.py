@@ -6,7 +6,8 @@ Published for the other parts (votes, portal) — keep the signatures:
   the assembly's day; in a delegate assembly, its elected delegates);
 * :func:`quorum` — present voters against the rule of the assembly's call;
 * :func:`attendance_of` — a member's check-in, or ``None``;
-* :func:`upcoming_for` — the announced or open assemblies of the user's cooperatives.
+* :func:`upcoming_for` — the announced or open assemblies of the user's cooperatives
+  (:func:`upcoming_in` — the same of any assemblies, one cooperative's).
 
 The thresholds are rows of :mod:`htxso.governance.rules`: no number of the law is
 written here.
@@ -20,7 +21,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from htxso.core.policy import allowed
@@ -123,18 +124,38 @@ def membership_of(user, organisation_id: int) -> Membership | None:
 
 def upcoming_for(user) -> list[Assembly]:
     """Announced or open assemblies of the cooperatives where ``user`` is an active
-    member, soonest first (a closed or draft one is not "upcoming")."""
+    member, soonest first (a closed or draft one is not "upcoming"); an announced one
+    cancelled before its day stays listed (as cancelled) until that day has passed, so
+    members see it was called off (after the assemblies still to come)."""
     if not getattr(user, "is_authenticated", False):
         return []
     orgs = Membership.objects.filter(person__user=user, left_on__isnull=True).values(
         "organisation_id"
     )
-    since = timezone.now() - dt.timedelta(days=1)
     return list(
-        Assembly.objects.filter(organisation_id__in=orgs, status__in=UPCOMING)
+        upcoming_in(Assembly.objects.filter(organisation_id__in=orgs)).select_related(
+            "organisation"
+        )
+    )
+
+
+def upcoming_in(assemblies: QuerySet[Assembly]) -> QuerySet[Assembly]:
+    """The upcoming ones of ``assemblies``, in the order of :func:`upcoming_for` (the
+    member portal asks for those of one cooperative)."""
+    since = timezone.now() - dt.timedelta(days=1)
+    return (
+        assemblies.filter(
+            Q(status__in=UPCOMING) | Q(status=AssemblyStatus.CANCELLED, announced_at__isnull=False)
+        )
         .filter(Q(status=AssemblyStatus.OPEN) | Q(scheduled_at__gte=since))
-        .select_related("organisation")
-        .order_by("scheduled_at", "id")
+        .annotate(
+            called_off=Case(
+                When(status=AssemblyStatus.CANCELLED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("called_off", "scheduled_at", "id")
     )
 
 

@@ -17,6 +17,7 @@ all active members when the charter capital is not recorded (as the registry's c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -36,6 +37,8 @@ __all__ = [
     "certificates",
     "foreign_ids",
     "movements_of",
+    "pledge_sums",
+    "position_from",
     "share_pct",
 ]
 
@@ -85,35 +88,35 @@ def capital_base(organisation: Organisation, *, paid_total: int | None = None) -
     return int(paid_total)
 
 
-def _pledges(membership: Membership, day: dt.date) -> tuple[int, int]:
-    """(pledged and unpaid, of which overdue on ``day``)."""
-    rows = CapitalMovement.objects.filter(membership=membership)
-    agg = rows.aggregate(
-        outstanding=Sum("pledged_delta"),
-        pledged_due=Sum(
-            "pledged_delta",
-            filter=Q(kind=MovementKind.PLEDGE, due_on__lt=day),
-        ),
-        pledged_all=Sum("pledged_delta", filter=Q(kind=MovementKind.PLEDGE)),
-    )
-    outstanding = max(0, agg["outstanding"] or 0)
+def pledge_sums(day: dt.date) -> dict[str, Sum]:
+    """The sums of a member's movements behind :func:`position_from` (an aggregate, or
+    subqueries of a query that reads more at once, as the member portal's)."""
+    return {
+        "outstanding": Sum("pledged_delta"),
+        "pledged_due": Sum("pledged_delta", filter=Q(kind=MovementKind.PLEDGE, due_on__lt=day)),
+        "pledged_all": Sum("pledged_delta", filter=Q(kind=MovementKind.PLEDGE)),
+    }
+
+
+def position_from(membership: Membership, sums: Mapping[str, int | None]) -> Position:
+    """The member's position from the :func:`pledge_sums` of their movements."""
+    outstanding = max(0, sums["outstanding"] or 0)
     # payments settle the earliest pledges first (the pledges fall due in order)
-    settled = (agg["pledged_all"] or 0) - outstanding
-    overdue = max(0, (agg["pledged_due"] or 0) - settled)
-    return outstanding, min(overdue, outstanding)
+    settled = (sums["pledged_all"] or 0) - outstanding
+    overdue = max(0, (sums["pledged_due"] or 0) - settled)
+    paid = int(membership.capital or 0)
+    return Position(
+        paid=paid,
+        pledged_unpaid=outstanding,
+        overdue=min(overdue, outstanding),
+        share_pct=share_pct(paid, capital_base(membership.organisation)),
+    )
 
 
 def capital_position(membership: Membership, *, on: dt.date | None = None) -> Position:
     day = on or timezone.localdate()
-    organisation = membership.organisation
-    pledged, overdue = _pledges(membership, day)
-    paid = int(membership.capital or 0)
-    return Position(
-        paid=paid,
-        pledged_unpaid=pledged,
-        overdue=overdue,
-        share_pct=share_pct(paid, capital_base(organisation)),
-    )
+    sums = CapitalMovement.objects.filter(membership=membership).aggregate(**pledge_sums(day))
+    return position_from(membership, sums)
 
 
 def capital_holders(organisation: Organisation, on: dt.date | None = None) -> list[Holder]:

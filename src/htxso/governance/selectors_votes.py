@@ -1,18 +1,33 @@
 """Reads of the votes part: open votes for a member, results (only once closed), receipt
 checks, the quorum and attendance a vote needs.
 
-A secret ballot is read only as counts (``Ballot`` rows grouped by choice) or as the
-existence of one receipt hash: nothing here returns a ballot row, and nothing reads a
-ballot together with a vote record.
+A secret ballot is read only as counts (``Ballot`` rows grouped by choice, once the vote
+is closed) or as the existence of one receipt hash: nothing here returns a ballot row,
+and nothing reads a ballot together with a vote record.
+
+The seal: while a secret vote is open a ballot holds its choice sealed with AES-GCM
+(random 96-bit nonce, the resolution and receipt hash as associated data, the choice
+padded so every seal has the same length) under a key derived by HKDF-SHA256 from
+``settings.GOVERNANCE_BALLOT_KEY`` or, without it, ``SECRET_KEY`` — older keys
+(``SECRET_KEY_FALLBACKS``) still open seals and check receipts.  Only the close unseals
+(``services_votes.resolution_close``); no page or API reads a seal.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -98,6 +113,112 @@ def format_receipt(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
+# --- the seal of an open secret ballot ---------------------------------------------------
+
+#: HKDF ``info`` labels: one key per purpose (a change of format gets a new label)
+SEAL_PURPOSE = b"htxso.governance.ballot-seal.v1"
+RECEIPT_PURPOSE = b"htxso.governance.ballot-receipt.v1"
+NONCE_BYTES = 12
+#: every choice is padded to this many bytes: a seal's length says nothing
+SEAL_PAD = 16
+SEAL_BYTES = NONCE_BYTES + SEAL_PAD + 16  # nonce, padded choice, GCM tag
+
+
+class SealError(Exception):
+    """A sealed ballot that no configured key opens (the key changed, or the row did)."""
+
+
+def _secrets() -> list[str]:
+    """The ballot secrets, newest first: the dedicated setting, ``SECRET_KEY``, then
+    ``SECRET_KEY_FALLBACKS`` (a rotated key still opens what it sealed)."""
+    found = [
+        getattr(settings, "GOVERNANCE_BALLOT_KEY", "") or "",
+        settings.SECRET_KEY,
+        *getattr(settings, "SECRET_KEY_FALLBACKS", ()),
+    ]
+    out: list[str] = []
+    for secret in found:
+        if secret and secret not in out:
+            out.append(secret)
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _derive(secret: str, purpose: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+        secret.encode()
+    )
+
+
+def _keys(purpose: bytes) -> list[bytes]:
+    return [_derive(secret, purpose) for secret in _secrets()]
+
+
+def _aad(resolution_id: int, receipt_hash_: str) -> bytes:
+    # a seal opens only on its own row: moved to another ballot or resolution, it fails
+    return f"{resolution_id}:{receipt_hash_}".encode()
+
+
+def seal_choice(resolution_id: int, receipt_hash_: str, choice: str) -> bytes:
+    """The choice sealed for the ballot row (resolution, receipt hash): nonce + ciphertext."""
+    if choice not in VoteChoice.values:
+        raise ValueError("not a choice")
+    nonce = os.urandom(NONCE_BYTES)
+    plain = choice.encode().ljust(SEAL_PAD, b"\0")
+    key = _keys(SEAL_PURPOSE)[0]
+    return nonce + AESGCM(key).encrypt(nonce, plain, _aad(resolution_id, receipt_hash_))
+
+
+class BallotOpener:
+    """Opens the seals of one close and re-keys its receipt hashes, the keys derived
+    once (a close of 10,000 ballots opens 10,000 seals)."""
+
+    def __init__(self) -> None:
+        self._aeads = [AESGCM(key) for key in _keys(SEAL_PURPOSE)]
+        self._receipt_key = _keys(RECEIPT_PURPOSE)[0]
+
+    def choice(self, resolution_id: int, receipt_hash_: str, sealed: bytes | memoryview) -> str:
+        """The choice in a seal; :class:`SealError` when no key opens it."""
+        sealed = bytes(sealed)
+        nonce, body = sealed[:NONCE_BYTES], sealed[NONCE_BYTES:]
+        aad = _aad(resolution_id, receipt_hash_)
+        for aead in self._aeads:
+            try:
+                choice = aead.decrypt(nonce, body, aad).rstrip(b"\0").decode()
+            except InvalidTag:
+                continue
+            if choice in VoteChoice.values:
+                return choice
+        raise SealError(resolution_id)
+
+    def closed_hash(self, open_hash: str) -> str:
+        """The receipt hash a ballot gets at the close: the open one re-keyed (HMAC), so
+        the rows before and after the close (dead tuples, WAL, two backups) share no
+        value."""
+        return _rekey(self._receipt_key, open_hash)
+
+
+def unseal_choice(resolution_id: int, receipt_hash_: str, sealed: bytes | memoryview) -> str:
+    """The choice in one seal (only the close opens seals, through :class:`BallotOpener`)."""
+    return BallotOpener().choice(resolution_id, receipt_hash_, sealed)
+
+
+def _rekey(key: bytes, open_hash: str) -> str:
+    return hmac.new(key, open_hash.encode(), hashlib.sha256).hexdigest()
+
+
+def closed_receipt_hash(open_hash: str) -> str:
+    """See :meth:`BallotOpener.closed_hash`."""
+    return _rekey(_keys(RECEIPT_PURPOSE)[0], open_hash)
+
+
+def receipt_hashes(code: str) -> list[str]:
+    """Every hash a receipt code's ballot may carry: open (sha256) or closed (re-keyed,
+    with each configured key)."""
+    open_hash = receipt_hash(code)
+    return [open_hash, *(_rekey(key, open_hash) for key in _keys(RECEIPT_PURPOSE))]
+
+
 # --- who may vote -----------------------------------------------------------------------
 
 
@@ -174,7 +295,11 @@ def open_for(user: Any) -> list[Resolution]:
 
 
 def online_counts(resolution: Resolution) -> Counts:
-    """Online votes by choice: ballots for a secret vote, records for an open one."""
+    """Online votes by choice: ballots for a secret vote, records for an open one.
+
+    A secret vote's ballots are counted in clear only once it is closed: while open
+    their choice is sealed (blank here), so this counts nothing — nobody tallies seals
+    but the close."""
     if resolution.secret:
         rows = (
             Ballot.objects.filter(resolution=resolution)
@@ -246,7 +371,10 @@ def receipt_counted(resolution: Resolution, code: str) -> bool:
     choice)."""
     if not normalise_receipt(code):
         return False
-    return Ballot.objects.filter(resolution=resolution, receipt_hash=receipt_hash(code)).exists()
+    # open or closed form: a check racing the close still finds the ballot
+    return Ballot.objects.filter(
+        resolution=resolution, receipt_hash__in=receipt_hashes(code)
+    ).exists()
 
 
 def has_voted(resolution: Resolution, membership: Membership | None) -> bool:

@@ -1,7 +1,9 @@
 """Writes of the assemblies part: the lifecycle of a general assembly (Art. 57–61).
 
-draft → announced → open → closed; an assembly that opens without its quorum is closed as
-adjourned, and a next call (2nd within ``SECOND_CALL_DAYS``, 3rd within
+draft → announced → open → closed; a draft or announced assembly may be changed
+(:func:`assembly_update`, the create form's checks again) or cancelled
+(:func:`assembly_cancel`, terminal, with a reason).  An assembly that opens without its
+quorum is closed as adjourned, and a next call (2nd within ``SECOND_CALL_DAYS``, 3rd within
 ``THIRD_CALL_DAYS`` of the call before) is announced with the lower quorum of its rule.
 Agenda items, documents and delegates are prepared while draft or announced; members
 petition to add items; check-in by the hall's rotating code, the personal link or the
@@ -68,6 +70,10 @@ audit.ACTION_LABELS.update(
         "assembly.petition": gettext_lazy("Agenda petition started"),
         "assembly.petition_sign": gettext_lazy("Agenda petition signed"),
         "assembly.petition_answer": gettext_lazy("Agenda petition answered"),
+        "assembly.update": gettext_lazy("General assembly changed"),
+        "assembly.cancel": gettext_lazy("General assembly cancelled"),
+        "assembly.agenda_remove": gettext_lazy("Agenda item removed"),
+        "assembly.document_remove": gettext_lazy("Assembly document removed"),
     }
 )
 
@@ -117,6 +123,11 @@ def _member_of_actor(*, actor: Actor, assembly: Assembly) -> Membership:
         Assembly.policy.require(actor, "view", assembly)
         raise refused(_("You are not a member of this cooperative."), "not_member")
     return m
+
+
+def member_address(m: Membership) -> tuple[str, str] | None:
+    """Where a member's message goes (used by the disclosures and the reminders too)."""
+    return _address_of(m)
 
 
 def _address_of(m: Membership) -> tuple[str, str] | None:
@@ -361,6 +372,302 @@ def delegates_elect(
         )
         _audit(a, actor=actor, action="assembly.delegates", count=len(rows))
     return rows
+
+
+# --- change, cancel, remove (before the assembly opens) ---------------------------------
+
+#: the fields :func:`assembly_update` may change
+EDITABLE = ("title", "scheduled_at", "mode", "place", "online_link")
+
+
+def _check_call_window(a: Assembly, scheduled_at: dt.datetime) -> None:
+    """A 2nd or 3rd call meets after its previous call's day and within the rule's days."""
+    prev = a.previous_call
+    if prev is None:
+        return
+    key = RuleKey.SECOND_CALL_DAYS if prev.call_no == 1 else RuleKey.THIRD_CALL_DAYS
+    day = sel.assembly_day(prev)
+    r = rules.rule(key, on=day, org_kind=a.organisation.kind)
+    new_day = timezone.localdate(scheduled_at)
+    last = day + dt.timedelta(days=int(r.value))
+    if new_day <= day or new_day > last:
+        message = _("The next call must meet after %(day)s and by %(last)s (%(article)s).")
+        params = {
+            "day": formats.date_format(day, "d/m/Y"),
+            "last": formats.date_format(last, "d/m/Y"),
+            "article": r.article,
+        }
+        raise ServiceError(
+            "call_out_of_days", message, params, fields={"scheduled_at": [message % params]}
+        )
+
+
+def _refuse_unless_preparing(a: Assembly, *, cancelling: bool = False) -> None:
+    """A precise refusal once the assembly has opened, closed or was cancelled."""
+    if a.status in PREPARING:
+        return
+    if a.status == AssemblyStatus.CANCELLED:
+        if cancelling:
+            raise conflict(_("The assembly is already cancelled."), "already_cancelled")
+        raise conflict(_("The assembly was cancelled: nothing more can change."), "cancelled")
+    if a.status == AssemblyStatus.OPEN:
+        if cancelling:
+            raise conflict(
+                _("The assembly is in session: it cannot be cancelled; close it instead."),
+                "already_open",
+            )
+        raise conflict(
+            _("The assembly is in session: its details and agenda can no longer change."),
+            "already_open",
+        )
+    if cancelling:
+        raise conflict(_("The assembly is over: it cannot be cancelled."), "already_closed")
+    raise conflict(
+        _("The assembly is over: its details and agenda can no longer change."),
+        "already_closed",
+    )
+
+
+def assembly_update(
+    *,
+    actor: Actor,
+    assembly: Assembly,
+    title: str,
+    scheduled_at: dt.datetime,
+    mode: str,
+    place: str = "",
+    online_link: str = "",
+) -> Assembly:
+    """Change a draft or announced assembly: its title, day and time, mode, place or link.
+    The create form's checks apply again (a day to come, the place or link of the mode,
+    a delegate assembly still allowed, a next call within the rule's days).  Members of
+    an announced assembly are told of the new day or place."""
+    _require_change(actor=actor, assembly=assembly)
+    if isinstance(actor, SystemActor):
+        raise refused(_("An assembly is changed by a person."))
+    if mode not in AssemblyMode.values:
+        raise ServiceError("invalid", _("Choose the kind and the mode."))
+    title = title.strip()
+    if not title:
+        raise ServiceError(
+            "title_missing",
+            _("Give the assembly a title."),
+            fields={"title": [_("Give the assembly a title.")]},
+        )
+    _check_mode(mode, place, online_link)
+    if scheduled_at <= timezone.now():
+        raise ServiceError(
+            "in_the_past",
+            _("The assembly must be in the future."),
+            fields={"scheduled_at": [_("The assembly must be in the future.")]},
+        )
+    with transaction.atomic():
+        a = _lock(assembly)
+        _refuse_unless_preparing(a)
+        _check_call_window(a, scheduled_at)
+        if a.is_delegate:
+            need = sel.delegate_need(a.organisation, timezone.localdate(scheduled_at))
+            if not need.allowed:
+                raise ServiceError(
+                    "delegate_not_allowed",
+                    _(
+                        "A delegate assembly needs at least %(n)s official members "
+                        "(%(article)s); this cooperative has %(have)s."
+                    ),
+                    {"n": need.threshold, "article": need.article, "have": need.official},
+                )
+        new = {
+            "title": title,
+            "scheduled_at": scheduled_at,
+            "mode": mode,
+            "place": place.strip(),
+            "online_link": online_link.strip(),
+        }
+        changed = [f for f in EDITABLE if getattr(a, f) != new[f]]
+        if not changed:
+            return a
+        before = {f: _plain(getattr(a, f)) for f in changed}
+        for f in changed:
+            setattr(a, f, new[f])
+        a.save(update_fields=changed)
+        if "scheduled_at" in changed:
+            # the reminders before the old day no longer tell the truth: send them again
+            a.reminders.all().delete()
+        _audit_change(a, actor=actor, before=before, after={f: _plain(new[f]) for f in changed})
+        if a.status == AssemblyStatus.ANNOUNCED and set(changed) - {"title"}:
+            _tell_change(a)
+    return a
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def _audit_change(a: Assembly, *, actor: Actor, before: dict, after: dict) -> None:
+    audit.record(
+        actor=actor,
+        action="assembly.update",
+        instance=a,
+        before=before,
+        after=after,
+        organisation_id=a.organisation_id,
+    )
+
+
+def _tell_change(a: Assembly) -> None:
+    url = _site(reverse("governance:assembly_detail", kwargs={"pk": a.pk}))
+    online = a.mode in (AssemblyMode.ONLINE, AssemblyMode.HYBRID)
+
+    def text(m: Membership) -> str:
+        body = _(
+            "%(coop)s: the assembly “%(title)s” has changed. It meets on %(when)s, "
+            "%(where)s. Details: %(url)s"
+        ) % {
+            "coop": a.organisation.name,
+            "title": a.title,
+            "when": _when(a),
+            "where": a.place or a.get_mode_display(),
+            "url": url,
+        }
+        if online:
+            body += " " + _("Your own link to check in online: %(link)s") % {
+                "link": personal_link(a, m)
+            }
+        return body
+
+    _notify_members(a, text)
+
+
+def assembly_cancel(*, actor: Actor, assembly: Assembly, reason: str) -> Assembly:
+    """Call off a draft or announced assembly (terminal), with the reason; members of an
+    announced assembly are told."""
+    _require_change(actor=actor, assembly=assembly)
+    if isinstance(actor, SystemActor):
+        raise refused(_("An assembly is cancelled by a person."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(
+            "reason_missing",
+            _("Say why the assembly is cancelled."),
+            fields={"reason": [_("Say why the assembly is cancelled.")]},
+        )
+    if len(reason) > 1000:
+        raise ServiceError(
+            "reason_too_long",
+            _("The reason is too long (at most 1000 characters)."),
+            fields={"reason": [_("The reason is too long (at most 1000 characters).")]},
+        )
+    with transaction.atomic():
+        a = _lock(assembly)
+        _refuse_unless_preparing(a, cancelling=True)
+        was = a.status
+        a.status = AssemblyStatus.CANCELLED
+        a.cancelled_at = timezone.now()
+        a.cancelled_by = actor
+        a.cancel_reason = reason
+        a.checkin_token = secrets.token_urlsafe(24)  # voids the personal links sent
+        a.save(
+            update_fields=[
+                "status",
+                "cancelled_at",
+                "cancelled_by",
+                "cancel_reason",
+                "checkin_token",
+            ]
+        )
+        audit.record(
+            actor=actor,
+            action="assembly.cancel",
+            instance=a,
+            before={"status": was},
+            after={"status": a.status, "reason": reason},
+            organisation_id=a.organisation_id,
+        )
+        if was == AssemblyStatus.ANNOUNCED:
+            _notify_members(
+                a,
+                lambda m: (
+                    _("%(coop)s: the assembly “%(title)s” of %(when)s is cancelled. Why: %(why)s")
+                    % {
+                        "coop": a.organisation.name,
+                        "title": a.title,
+                        "when": _when(a),
+                        "why": reason,
+                    }
+                ),
+            )
+    return a
+
+
+def agenda_remove(*, actor: Actor, item: AgendaItem, reason: str = "") -> None:
+    """Remove an agenda item before the assembly opens.  An item the members asked for
+    (a petition) is not removed silently: the reason is recorded on the petition, as
+    when the manager declines it."""
+    _require_change(actor=actor, assembly=item.assembly)
+    if isinstance(actor, SystemActor):
+        raise refused(_("An agenda item is removed by a person."))
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        a = _lock(item.assembly)
+        _refuse_unless_preparing(a)
+        row = AgendaItem.objects.select_for_update().filter(pk=item.pk, assembly=a).first()
+        if row is None:
+            raise not_found(_("No such agenda item."))
+        if row.petition_id is not None:
+            if not reason:
+                raise ServiceError(
+                    "reason_missing",
+                    _("Members asked for this item: say why it is removed."),
+                    fields={"reason": [_("Members asked for this item: say why it is removed.")]},
+                )
+            p = Petition.objects.select_for_update().get(pk=row.petition_id)
+            p.decision = PetitionDecision.DECLINED
+            p.decision_reason = reason
+            p.decided_at = timezone.now()
+            p.decided_by = actor
+            p.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by"])
+        title, petition_id, position = row.title, row.petition_id, row.position
+        row.delete()
+        # keep the order 1, 2, 3… without a hole
+        later = list(a.agenda.filter(position__gt=position).order_by("position", "id"))
+        for i in later:
+            i.position -= 1
+        AgendaItem.objects.bulk_update(later, ["position"])
+        audit.record(
+            actor=actor,
+            action="assembly.agenda_remove",
+            instance=a,
+            before={"title": title, "position": position, "petition": petition_id},
+            after={"reason": reason} if reason else None,
+            organisation_id=a.organisation_id,
+        )
+
+
+def document_remove(*, actor: Actor, document: AssemblyDocument) -> None:
+    """Remove a document before the assembly opens (its file too, unless a next call
+    still shows it)."""
+    _require_change(actor=actor, assembly=document.assembly)
+    if isinstance(actor, SystemActor):
+        raise refused(_("A document is removed by a person."))
+    with transaction.atomic():
+        a = _lock(document.assembly)
+        _refuse_unless_preparing(a)
+        doc = AssemblyDocument.objects.select_for_update().filter(pk=document.pk, assembly=a)
+        row = doc.first()
+        if row is None:
+            raise not_found(_("No such document."))
+        name, title = row.file.name, row.title
+        row.delete()
+        if not AssemblyDocument.objects.filter(file=name).exists():
+            storage = row.file.storage
+            transaction.on_commit(lambda: storage.delete(name))
+        audit.record(
+            actor=actor,
+            action="assembly.document_remove",
+            instance=a,
+            before={"title": title},
+            organisation_id=a.organisation_id,
+        )
 
 
 # --- lifecycle ---------------------------------------------------------------------------

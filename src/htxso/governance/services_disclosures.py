@@ -27,7 +27,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from htxso.core import audit, uploads, workdays
+from htxso.core import audit, messaging, uploads, workdays
 from htxso.core.actors import Actor, SystemActor
 from htxso.core.audit import ACTION_LABELS
 from htxso.core.errorlist import Errors, text
@@ -245,7 +245,35 @@ def record(
                 "late": obj.is_late,
             },
         )
+        if obj.posted_on is not None:
+            _tell_members(obj)
     return obj
+
+
+def _tell_members(obj: Disclosure) -> None:
+    """A short message to every active member who can be reached (after the commit):
+    the disclosure's title and its page on the portal.  Members without a phone or an
+    e-mail address are skipped."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from .services_assemblies import member_address
+
+    url = settings.SITE_URL + reverse("governance:disclosure_detail", kwargs={"pk": obj.pk})
+    body = _("%(coop)s made public: “%(title)s”. Read it: %(url)s") % {
+        "coop": obj.organisation.name,
+        "title": obj.title,
+        "url": url,
+    }
+    members = Membership.objects.filter(
+        organisation_id=obj.organisation_id, left_on__isnull=True
+    ).select_related("person", "person__user")
+    for m in members.iterator():
+        address = member_address(m)
+        if address is not None:
+            messaging.send_after_commit(
+                channel=address[0], to=address[1], text=body, purpose="governance_disclosure"
+            )
 
 
 def _organisation_manager_or_refuse(organisation: Organisation) -> Any:
@@ -283,6 +311,7 @@ def post(*, actor: Actor, disclosure: Disclosure, posted_on: dt.date | None = No
             instance=obj,
             after={"posted_on": _iso(obj.posted_on), "late": obj.is_late},
         )
+        _tell_members(obj)
     return obj
 
 

@@ -1,26 +1,33 @@
 """Every write of the member portal: questions to the board and their answers, the
 services members used in a year, and the profit distribution the assembly approves.
 
-Profit distribution follows the law's order (Luật Hợp tác xã 2023, the article on the
-distribution of income — see :data:`DISTRIBUTION_ARTICLE`): from the income after tax
-the funds are set aside first (the indivisible common fund, development investment,
-financial reserve, the charter's other funds), then what is left goes to the members —
+Profit distribution follows the law's order (Luật Hợp tác xã 2023, Điều 86 "Phân phối
+thu nhập" — see :data:`DISTRIBUTION_ARTICLE`): from the income after tax the funds are
+set aside first (the indivisible common fund, development investment, financial
+reserve, the charter's other funds), then what is left goes to the members —
 ``by_services_pct`` of it by the services each member used in the year, the rest by each
 member's paid capital.  Amounts are whole đồng; the đồng left by rounding go to the
 largest remainders, so the shares always add up to the amount distributed.
+
+A fund's minimum share is a rule row (``RuleKey.*_FUND_MIN``, see :data:`FUNDS`): a fund
+below it is refused (``fund_below_minimum``); a fund without a row in force has no
+legal minimum (the charter decides).  The indivisible fund's share is of the income
+from outside transactions; a calculation that does not give that income counts the
+whole income after tax (the cautious reading).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from htxso.core import audit
 from htxso.core.actors import Actor, SystemActor
@@ -28,8 +35,10 @@ from htxso.core.audit import ACTION_LABELS
 from htxso.core.errorlist import Errors
 from htxso.core.errorlist import text as clean_text
 from htxso.core.errors import ServiceError, conflict, not_found, refused
-from htxso.registry.models import Membership, Organisation
+from htxso.core.formatting import format_vnd
+from htxso.registry.models import Membership, Organisation, OrganisationKind
 
+from . import rules
 from .models.portal import (
     DistributionStatus,
     ProfitDistribution,
@@ -37,14 +46,18 @@ from .models.portal import (
     Question,
     ServiceUse,
 )
+from .models.rules import RuleKey
 from .models.votes import MatterKind, Resolution, ResolutionStatus
 
 __all__ = [
     "DISTRIBUTION_ARTICLE",
     "DISTRIBUTION_ARTICLE_CONFIRMED",
+    "FUNDS",
     "MAX_AMOUNT",
+    "FundRule",
     "distribution_approve",
     "distribution_calculate",
+    "fund_rules",
     "question_answer",
     "question_ask",
     "service_use_record",
@@ -61,9 +74,10 @@ ACTION_LABELS.update(
     }
 )
 
-#: The article of the law on the distribution of income (shown on the pages).  Not read
-#: in the law's text itself (the 2023 text was not available to check): secondary
-#: sources give the order; the page says it is to be checked.
+#: The article of the law on the distribution of income (shown on the pages): Điều 86
+#: "Phân phối thu nhập" — its title read in the official codification (Pháp điển, đề mục
+#: "Hợp tác xã"), its wording not read in the law's text (see migration 0003): the pages
+#: say so.  The funds' minimum shares are rule rows, each with its own article and flag.
 DISTRIBUTION_ARTICLE = "Luật Hợp tác xã 2023, Điều 86"
 DISTRIBUTION_ARTICLE_CONFIRMED = False
 #: No amount of a cooperative's year is larger than this (1,000,000 billion đồng): a
@@ -274,6 +288,138 @@ def _pct(errors: Errors, value: Any) -> Decimal:
     return pct
 
 
+#: What a fund's minimum share is taken of.
+BASE_OUTSIDE = "outside"  # the income from outside transactions (giao dịch bên ngoài)
+BASE_INCOME = "income"  # the income after tax
+BASE_LABELS = {
+    BASE_OUTSIDE: gettext_lazy("of the income from outside transactions"),
+    BASE_INCOME: gettext_lazy("of the income after tax"),
+}
+
+#: The funds set aside before the members are paid that may have a legal minimum:
+#: (field of ProfitDistribution, rule of its minimum share, base, name).  A fund without
+#: a row in force has no minimum; a later row (a decree, a corrected value) changes the
+#: calculation without code.
+FUNDS: tuple[tuple[str, RuleKey, str, Any], ...] = (
+    (
+        "indivisible_fund",
+        RuleKey.INDIVISIBLE_FUND_MIN,
+        BASE_OUTSIDE,
+        gettext_lazy("Indivisible common fund"),
+    ),
+    (
+        "development_fund",
+        RuleKey.DEVELOPMENT_FUND_MIN,
+        BASE_INCOME,
+        gettext_lazy("Development investment fund"),
+    ),
+    (
+        "reserve_fund",
+        RuleKey.RESERVE_FUND_MIN,
+        BASE_INCOME,
+        gettext_lazy("Financial reserve fund"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class FundRule:
+    """A fund and its minimum share in force (``rule`` None: no legal minimum).  Without
+    an organisation kind, ``variants`` are the kinds with a row of their own."""
+
+    fund: str
+    label: Any
+    base: str
+    rule: rules.InForce | None
+    variants: tuple[tuple[Any, rules.InForce], ...] = ()
+
+    @property
+    def base_label(self) -> Any:
+        return BASE_LABELS[self.base]
+
+    def minimum(self, base_amount: int) -> int:
+        """The least đồng for this fund (rounded up); 0 without a rule."""
+        if self.rule is None or base_amount <= 0:
+            return 0
+        exact = Decimal(base_amount) * self.rule.value / Decimal(100)
+        return int(exact.to_integral_value(rounding=ROUND_CEILING))
+
+
+def fund_rules(*, org_kind: str | None = None, on: dt.date | None = None) -> list[FundRule]:
+    """Each fund of :data:`FUNDS` with its minimum in force on ``on`` (today) for an
+    organisation of ``org_kind``; ``None``: the row for all kinds, plus ``variants`` for
+    the kinds that have their own row (a page that does not know the kind)."""
+    day = on or _today()
+    out = []
+    for fund, key, base, label in FUNDS:
+        general = rules.rule_or_none(key, on=day, org_kind=org_kind or "")
+        variants: list[tuple[Any, rules.InForce]] = []
+        if org_kind is None:
+            for kind in OrganisationKind:
+                own = rules.rule_or_none(key, on=day, org_kind=kind.value)
+                if own is not None and own != general:
+                    variants.append((kind.label, own))
+        out.append(FundRule(fund, label, base, general, tuple(variants)))
+    return out
+
+
+def pct_text(value: Decimal) -> str:
+    """5.0000 → "5"; 33.3333 → "33,33" (Vietnamese) / "33.33"."""
+    q = value.quantize(Decimal("0.01"))
+    if q == q.to_integral_value():
+        return str(int(q))
+    text = f"{q.normalize():f}"
+    return text if (get_language() or "vi").startswith("en") else text.replace(".", ",")
+
+
+def _check_fund_minimums(
+    organisation: Organisation, profit: int, outside: int | None, funds: Mapping[str, int]
+) -> None:
+    """Refuse (``fund_below_minimum``, nothing saved) a fund below its legal minimum,
+    naming the fund, the least amount and the article."""
+    bases = {BASE_INCOME: profit, BASE_OUTSIDE: profit if outside is None else outside}
+    fields: dict[str, list[Any]] = {}
+    details = []
+    for fr in fund_rules(org_kind=organisation.kind):
+        if fr.rule is None:
+            continue
+        least = fr.minimum(bases[fr.base])
+        if funds[fr.fund] >= least:
+            continue
+        base, base_label = fr.base, fr.base_label
+        if fr.base == BASE_OUTSIDE and outside is None:
+            base = BASE_INCOME
+            base_label = _(
+                "of the income after tax (the income from outside transactions not given)"
+            )
+        message = _("%(fund)s: at least %(least)s (%(pct)s %% %(base)s, %(article)s%(flag)s).") % {
+            "fund": fr.label,
+            "least": format_vnd(least, language=get_language() or "vi"),
+            "pct": pct_text(fr.rule.value),
+            "base": base_label,
+            "article": fr.rule.article,
+            "flag": "" if fr.rule.confirmed else " — " + _("not yet checked in the text"),
+        }
+        fields[fr.fund] = [message]
+        details.append(
+            {
+                "fund": fr.fund,
+                "minimum": least,
+                "pct": str(fr.rule.value),
+                "base": base,
+                "article": fr.rule.article,
+                "confirmed": fr.rule.confirmed,
+            }
+        )
+    if fields:
+        raise ServiceError(
+            "fund_below_minimum",
+            " ".join(str(m) for ms in fields.values() for m in ms),
+            fields=fields,
+            details=details,
+        )
+
+
 def distribution_calculate(
     *,
     actor: Actor,
@@ -285,9 +431,13 @@ def distribution_calculate(
     reserve_fund: int = 0,
     other_funds: int = 0,
     by_services_pct: Any = 100,
+    outside_income: int | None = None,
 ) -> ProfitDistribution:
     """Calculate (or calculate again, while not approved) the distribution of ``year``:
-    the funds first, then the members by services used and by paid capital."""
+    the funds first (each at least its legal minimum, see :data:`FUNDS`), then the
+    members by services used and by paid capital.  ``outside_income``: the part of the
+    income after tax from outside transactions (None: not given, the whole income
+    counts)."""
     _require_manager(ProfitDistribution, organisation, actor=actor)
     errors = Errors()
     y = _year(errors, year)
@@ -301,8 +451,14 @@ def distribution_calculate(
             ("other_funds", other_funds),
         )
     }
+    outside = None if outside_income is None else _amount(errors, "outside_income", outside_income)
     pct = _pct(errors, by_services_pct)
     errors.raise_if_any()
+    if outside is not None and outside > profit:
+        message = _("The income from outside transactions is more than the income after tax.")
+        raise ServiceError(
+            "outside_income_too_large", message, fields={"outside_income": [message]}
+        )
     if sum(funds.values()) > profit:
         raise ServiceError(
             "funds_exceed_income",
@@ -325,6 +481,7 @@ def distribution_calculate(
             if creator is None:
                 raise refused(_("Only a person calculates a distribution."))
             dist = ProfitDistribution(organisation=organisation, year=y, created_by=creator)
+        _check_fund_minimums(organisation, profit, outside, funds)
         dist.profit_after_tax = profit
         for name, value in funds.items():
             setattr(dist, name, value)
@@ -338,6 +495,7 @@ def distribution_calculate(
             after={
                 "year": y,
                 "profit_after_tax": profit,
+                "outside_income": outside,
                 **funds,
                 "by_services_pct": str(pct),
             },

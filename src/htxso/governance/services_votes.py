@@ -3,12 +3,19 @@ two tellers, close with the result, number and publish, archive the Word documen
 
 A secret ballot writes two rows that never meet: the :class:`VoteRecord` (who, no
 choice) and the :class:`Ballot` (what, no member, no time, the hash of a receipt code
-shown once).  Only the vote record is audited, and for a secret ballot its audit row
-carries no choice; nothing is logged.
+shown once).  Both are written by the same transaction, so the database itself pairs
+them (PostgreSQL: the same ``xmin``, the same physical order; SQLite: the ``rowid``
+order): while the vote is open the ballot's choice is therefore sealed
+(``selectors_votes.seal_choice``).  The close unseals the ballots, deletes them and
+writes them again shuffled, in clear, with new keys and re-keyed receipt hashes, in its
+own transaction: afterwards no system column or order ties a ballot to a voter.  Only
+the vote record is audited, and for a secret ballot its audit row carries no choice;
+nothing is logged.
 """
 
 from __future__ import annotations
 
+import collections
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -230,8 +237,13 @@ def cast(*, actor: Actor, resolution: Resolution, choice: str) -> Receipt:
         code: str | None = None
         if resolution.secret:
             code = _new_receipt()
+            hashed = sel.receipt_hash(code)
+            # sealed: this row shares its transaction with the vote record above
             Ballot.objects.create(
-                resolution=resolution, choice=choice, receipt_hash=sel.receipt_hash(code)
+                resolution=resolution,
+                choice="",
+                sealed=sel.seal_choice(resolution.pk, hashed, choice),
+                receipt_hash=hashed,
             )
         audit.record(
             actor=actor,
@@ -355,11 +367,55 @@ def paper_confirm(*, actor: Actor, resolution: Resolution) -> PaperTally:
 
 # --- close, number, publish -----------------------------------------------------------------
 
+#: at most this many ballots per INSERT (5 columns: PostgreSQL takes 65,535 parameters)
+REWRITE_BATCH = 10_000
+
+
+def _unseal_and_shuffle(resolution: Resolution) -> sel.Counts:
+    """Rewrite a secret vote's ballots at its close: read and unseal them, delete them,
+    insert them again in a random order with the choice in clear, new random keys and
+    re-keyed receipt hashes.  The new rows carry this transaction's id and a physical
+    order (``ctid``/``rowid``) unrelated to the order of voting; no value of the old
+    rows survives in the new ones.  Refused (nothing changes) when a seal does not open."""
+    rows = list(
+        Ballot.objects.filter(resolution=resolution).values_list("choice", "receipt_hash", "sealed")
+    )
+    opener = sel.BallotOpener()
+    fresh: list[Ballot] = []
+    for choice, hashed, sealed in rows:
+        if sealed is not None:
+            try:
+                choice = opener.choice(resolution.pk, hashed, sealed)
+            except sel.SealError:
+                raise conflict(
+                    _(
+                        "A sealed ballot cannot be opened with the server's ballot key "
+                        "(was the secret key changed?): the vote stays open."
+                    ),
+                    "ballot_unreadable",
+                ) from None
+        fresh.append(
+            Ballot(
+                resolution=resolution,
+                choice=choice,
+                sealed=None,
+                receipt_hash=opener.closed_hash(hashed),
+            )
+        )
+    secrets.SystemRandom().shuffle(fresh)
+    # one DELETE, no per-row signal: the rows say nothing the caches need (the
+    # resolution's own save below tells them), and a receiver would load every ballot
+    Ballot.objects.filter(resolution=resolution)._raw_delete(Ballot.objects.db)
+    Ballot.objects.bulk_create(fresh, batch_size=REWRITE_BATCH)
+    counted = collections.Counter(b.choice for b in fresh)
+    return sel.Counts(counted[VoteChoice.YES], counted[VoteChoice.NO], counted[VoteChoice.ABSTAIN])
+
 
 @transaction.atomic
 def resolution_close(*, actor: Actor, resolution: Resolution) -> Resolution:
     """Close the vote and fix the result: online votes plus confirmed paper totals, of
-    the members present with a vote, against the majority copied at opening."""
+    the members present with a vote, against the majority copied at opening.  A secret
+    vote's ballots are unsealed and rewritten shuffled in clear (``_unseal_and_shuffle``)."""
     _require_change(actor=actor, resolution=resolution)
     resolution = _lock(resolution)
     if resolution.status != ResolutionStatus.OPEN:
@@ -370,7 +426,8 @@ def resolution_close(*, actor: Actor, resolution: Resolution) -> Resolution:
             _("A second person must confirm the paper totals before the vote closes."),
             "paper_unconfirmed",
         )
-    online = sel.online_counts(resolution)
+    # a secret vote's seals are opened here and nowhere else, in this transaction
+    online = _unseal_and_shuffle(resolution) if resolution.secret else sel.online_counts(resolution)
     yes = online.yes + (paper.yes if paper else 0)
     no = online.no + (paper.no if paper else 0)
     abstain = online.abstain + (paper.abstain if paper else 0)

@@ -4,6 +4,7 @@ disclosures, questions to the board and the profit distribution."""
 from django.urls import path
 
 from . import views_disclosures as d
+from . import views_imports as im
 from . import views_portal as p
 
 urlpatterns = [
@@ -31,6 +32,17 @@ urlpatterns = [
     # profit distribution
     path("loi-nhuan/htx/<id:pk>/", p.distributions, name="distributions"),
     path("loi-nhuan/htx/<id:pk>/dich-vu/", p.service_use, name="service_use"),
+    path("loi-nhuan/htx/<id:pk>/dich-vu/nhap/", im.service_use_import, name="service_use_import"),
+    path(
+        "loi-nhuan/htx/<id:pk>/dich-vu/nhap/ghi/",
+        im.service_use_import_confirm,
+        name="service_use_import_confirm",
+    ),
+    path(
+        "loi-nhuan/htx/<id:pk>/dich-vu/nhap/mau.xlsx",
+        im.service_use_import_template,
+        name="service_use_import_template",
+    ),
     path("loi-nhuan/<id:pk>/", p.distribution, name="distribution"),
     path("loi-nhuan/<id:pk>/duyet/", p.distribution_approve, name="distribution_approve"),
 ]

@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,7 +41,9 @@ from . import services_assemblies as services
 from .forms_assemblies import (
     ActionForm,
     AgendaForm,
+    AssemblyEditForm,
     AssemblyForm,
+    CancelForm,
     ConfirmForm,
     DelegatesForm,
     DeskForm,
@@ -48,8 +51,10 @@ from .forms_assemblies import (
     NextCallForm,
     PetitionAnswerForm,
     PetitionForm,
+    RemoveForm,
 )
 from .models.assemblies import (
+    AgendaItem,
     Assembly,
     AssemblyDocument,
     AssemblyMode,
@@ -379,6 +384,164 @@ def next_call(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(a)
     messages.success(request, _("The next call is announced to members."))
     return _back(b)
+
+
+# ------------------------------------------------------------------ change, cancel, remove
+
+
+def _not_now(a: Assembly) -> str:
+    """Why the assembly can no longer be changed (shown instead of the form)."""
+    if a.status == AssemblyStatus.CANCELLED:
+        return _("The assembly was cancelled: nothing more can change.")
+    if a.status == AssemblyStatus.OPEN:
+        return _("The assembly is in session: its details and agenda can no longer change.")
+    return _("The assembly is over: its details and agenda can no longer change.")
+
+
+@access(roles=roles.MANAGERS)
+@require_http_methods(["GET", "POST"])
+def assembly_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _assembly(request, pk, "change")
+    preparing = a.status in services.PREPARING
+    initial = {f: getattr(a, f) for f in services.EDITABLE}
+    initial["scheduled_at"] = timezone.localtime(a.scheduled_at)
+    form = AssemblyEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        before = a.scheduled_at, a.mode, a.place, a.online_link, a.title
+        try:
+            b = services.assembly_update(actor=request.user, assembly=a, **form.cleaned_data)
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
+        else:
+            if (b.scheduled_at, b.mode, b.place, b.online_link, b.title) == before:
+                messages.info(request, _("Nothing was changed."))
+            elif b.status == AssemblyStatus.ANNOUNCED:
+                messages.success(request, _("Saved: members were told of the change."))
+            else:
+                messages.success(request, _("Saved."))
+            return _back(b)
+    return render(
+        request,
+        "governance/assemblies/edit.html",
+        {
+            "a": a,
+            "form": form if preparing else None,
+            "not_now": "" if preparing else _not_now(a),
+            "announced": a.status == AssemblyStatus.ANNOUNCED,
+        },
+    )
+
+
+@access(roles=roles.MANAGERS)
+@require_http_methods(["GET", "POST"])
+def assembly_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation page of "Cancel the assembly" (with the reason)."""
+    a = _assembly(request, pk, "change")
+    preparing = a.status in services.PREPARING
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        was = a.status
+        try:
+            services.assembly_cancel(
+                actor=request.user, assembly=a, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
+        else:
+            if was == AssemblyStatus.ANNOUNCED:
+                messages.success(request, _("The assembly is cancelled: members were told."))
+            else:
+                messages.success(request, _("The assembly is cancelled."))
+            return _back(a)
+    return render(
+        request,
+        "governance/assemblies/cancel.html",
+        {
+            "a": a,
+            "form": form if preparing else None,
+            "not_now": "" if preparing else _cancel_not_now(a),
+            "announced": a.status == AssemblyStatus.ANNOUNCED,
+            "members": Membership.objects.filter(
+                organisation_id=a.organisation_id, left_on__isnull=True
+            ).count(),
+        },
+    )
+
+
+def _cancel_not_now(a: Assembly) -> str:
+    if a.status == AssemblyStatus.CANCELLED:
+        return _("The assembly is already cancelled.")
+    if a.status == AssemblyStatus.OPEN:
+        return _("The assembly is in session: it cannot be cancelled; close it instead.")
+    return _("The assembly is over: it cannot be cancelled.")
+
+
+def _remove_page(
+    request: HttpRequest, a: Assembly, *, what: str, title: str, petition: bool, call
+) -> HttpResponse:
+    preparing = a.status in services.PREPARING
+    form = RemoveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and preparing and form.is_valid():
+        try:
+            call(form.cleaned_data["reason"])
+        except ServiceError as exc:
+            show_service_error(request, exc, form)
+        else:
+            messages.success(request, _("Removed."))
+            return _back(a)
+    elif request.method == "POST" and not preparing:
+        messages.error(request, _not_now(a))
+        return _back(a)
+    return render(
+        request,
+        "governance/assemblies/remove.html",
+        {
+            "a": a,
+            "form": form if preparing else None,
+            "not_now": "" if preparing else _not_now(a),
+            "what": what,
+            "title": title,
+            "petition": petition,
+        },
+    )
+
+
+@access(roles=roles.MANAGERS)
+@require_http_methods(["GET", "POST"])
+def agenda_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_allowed_or_404(
+        AgendaItem.objects.select_related("assembly", "assembly__organisation"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    return _remove_page(
+        request,
+        item.assembly,
+        what=_("Agenda item"),
+        title=item.title,
+        petition=item.petition_id is not None,
+        call=lambda reason: services.agenda_remove(actor=request.user, item=item, reason=reason),
+    )
+
+
+@access(roles=roles.MANAGERS)
+@require_http_methods(["GET", "POST"])
+def document_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = get_allowed_or_404(
+        AssemblyDocument.objects.select_related("assembly", "assembly__organisation"),
+        request.user,
+        "change",
+        pk=pk,
+    )
+    return _remove_page(
+        request,
+        doc.assembly,
+        what=_("Document"),
+        title=doc.title,
+        petition=False,
+        call=lambda reason: services.document_remove(actor=request.user, document=doc),
+    )
 
 
 # ------------------------------------------------------------------ check-in

@@ -194,7 +194,7 @@ def distributions(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if manager:
         if request.method == "POST":
-            form = DistributionForm(request.POST)
+            form = DistributionForm(request.POST, org_kind=organisation.kind)
             if form.is_valid():
                 d = form.cleaned_data
                 dist = form.apply(
@@ -208,13 +208,16 @@ def distributions(request: HttpRequest, pk: int) -> HttpResponse:
                         reserve_fund=d["reserve_fund"],
                         other_funds=d["other_funds"],
                         by_services_pct=d["by_services_pct"],
+                        outside_income=d["outside_income"],
                     )
                 )
                 if dist is not None:
                     messages.success(request, _("Calculated."))
                     return redirect("governance:distribution", pk=dist.pk)
         else:
-            form = DistributionForm(initial={"year": timezone.localdate().year - 1})
+            form = DistributionForm(
+                initial={"year": timezone.localdate().year - 1}, org_kind=organisation.kind
+            )
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -224,6 +227,7 @@ def distributions(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "items": selectors_portal.distributions_for(request.user, organisation),
             "form": form,
+            "fund_rules": services_portal.fund_rules(org_kind=organisation.kind),
             "article": services_portal.DISTRIBUTION_ARTICLE,
             "article_confirmed": services_portal.DISTRIBUTION_ARTICLE_CONFIRMED,
         },
@@ -259,6 +263,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
             "shares": shares,
             "manager": manager,
             "approve_form": approve_form,
+            "fund_rules": services_portal.fund_rules(org_kind=dist.organisation.kind),
             "article": services_portal.DISTRIBUTION_ARTICLE,
             "article_confirmed": services_portal.DISTRIBUTION_ARTICLE_CONFIRMED,
         },

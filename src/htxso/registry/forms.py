@@ -151,6 +151,24 @@ class MemberForm(PersonFields):
     )
     certificate_date = date_field(_("Capital certificate date"))
 
+    def __init__(self, *args, capital_managed: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.capital_managed = capital_managed
+        if capital_managed:
+            # the capital register keeps it: shown read-only, 0 when the member joins
+            field = self.fields["capital"]
+            field.widget.attrs["readonly"] = "readonly"
+            field.initial = "0"
+            field.help_text = ""
+
+    def clean_capital(self):
+        value = self.cleaned_data.get("capital")
+        if self.capital_managed and value:
+            from . import capital_owner
+
+            raise ValidationError(capital_owner.MESSAGE, code=capital_owner.CODE)
+        return value
+
 
 class WorkerForm(PersonFields):
     position = forms.CharField(label=_("Position"), max_length=100, required=False)

@@ -19,7 +19,7 @@ from htxso.core.access import access
 from htxso.core.formatting import format_vnd
 from htxso.core.policy import allowed, get_allowed_or_404, holds_at
 
-from . import selectors
+from . import capital_owner, selectors
 from .data.ethnicities import ETHNICITIES
 from .forms import DateForm, MemberForm, WorkerForm
 from .models import Membership, Organisation, Worker
@@ -106,7 +106,12 @@ def worker_list(request: HttpRequest, pk: int) -> HttpResponse:
 @access(roles=roles.EDITORS)
 def member_register(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _editable(request, pk)
-    form = MemberForm(request.POST or None, initial={"kind": "official"})
+    register_url = capital_owner.register_url(organisation.pk)
+    form = MemberForm(
+        request.POST or None,
+        initial={"kind": "official"},
+        capital_managed=bool(register_url),
+    )
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         saved = form.apply(
@@ -130,7 +135,12 @@ def member_register(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/members/member_form.html",
-        {"organisation": organisation, "form": form, "title": _("Register a member")},
+        {
+            "organisation": organisation,
+            "form": form,
+            "title": _("Register a member"),
+            "capital_register_url": register_url,
+        },
     )
 
 

@@ -89,6 +89,10 @@ def _doc(w):
     return {"pk": _a(w).documents.first().pk}
 
 
+def _item(w):
+    return {"pk": _a(w).agenda.first().pk}
+
+
 def _petition(w):
     return {"pk": _a(w).petitions.first().pk}
 
@@ -115,6 +119,10 @@ SAMPLES = {
     "governance:assembly_petition_sign": lambda w: (_petition(w), None),
     "governance:assembly_petition_answer": lambda w: (_petition(w), None),
     "governance:checkin": lambda w: (_token(w), None),
+    "governance:assembly_edit": lambda w: (_pk(w), None),
+    "governance:assembly_cancel": lambda w: (_pk(w), None),
+    "governance:assembly_agenda_remove": lambda w: (_item(w), None),
+    "governance:assembly_document_remove": lambda w: (_doc(w), None),
 }
 
 API_SAMPLES = {

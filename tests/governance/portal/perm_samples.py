@@ -123,6 +123,9 @@ SAMPLES = {
     "governance:question_answer": lambda w: ({"pk": _question(w).pk}, None),
     "governance:distributions": _a1,
     "governance:service_use": _a1,
+    "governance:service_use_import": _a1,
+    "governance:service_use_import_confirm": _a1,
+    "governance:service_use_import_template": _a1,
     "governance:distribution": lambda w: ({"pk": _distribution(w).pk}, None),
     "governance:distribution_approve": lambda w: ({"pk": _distribution(w).pk}, None),
 }

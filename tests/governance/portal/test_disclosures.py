@@ -167,3 +167,38 @@ def test_on_time_share_of_a_province(world, gov, today):
     assert sel.on_time_share("66", 2026, today=D(2026, 12, 21)) is None
     rows = sel.on_time_table("04", (D(2026, 12, 1), D(2026, 12, 31)), today=D(2026, 12, 21))
     assert [(r.due, r.on_time, r.late, r.open) for r in rows] == [(2, 1, 1, 1)]
+
+
+def test_members_told_when_a_disclosure_is_posted(
+    world, gov, today, django_capture_on_commit_callbacks
+):
+    from htxso.core import messaging
+
+    # one member reachable by phone only; the others without phone or e-mail are skipped
+    o1 = gov.members["a1_o1"].person
+    o1.phone = "0912345678"
+    o1.save(update_fields=["phone"])
+    with django_capture_on_commit_callbacks(execute=True):
+        d = _record(world, post=False)
+    assert messaging.outbox == []  # recorded, not posted: nobody told yet
+    with django_capture_on_commit_callbacks(execute=True):
+        svc.post(actor=world.users["manager_a1"], disclosure=d)
+    mine = messaging.sent_to("member_a1@example.vn", "governance_disclosure")
+    assert len(mine) == 1
+    assert "Báo cáo tài chính năm 2025" in mine[0].text
+    assert f"/cong-khai/{d.pk}/" in mine[0].text
+    by_phone = [m for m in messaging.outbox if m.channel == "sms"]
+    assert [m.to for m in by_phone] == ["+84912345678"]
+    assert {m.to for m in messaging.outbox} == {
+        "member_a1@example.vn",
+        "manager_a1@example.vn",
+        "+84912345678",
+    }
+    messaging.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        _record(world, title="Nghị quyết đại hội")  # post=True: told at once
+    assert len(messaging.sent_to("member_a1@example.vn", "governance_disclosure")) == 1
+    messaging.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ServiceError):
+        _record(world, posted_on=MONDAY - dt.timedelta(days=1))  # refused: nobody told
+    assert messaging.outbox == []

@@ -96,3 +96,45 @@ def give_account(membership, key):
     person.user = user
     person.save(update_fields=["user"])
     return user
+
+
+def voters(world, assembly, n, *, prefix="race"):
+    """``n`` official members of a1 with an account each, checked in with a vote."""
+    from htxso.accounts.models import Role, RoleAssignment, User
+    from htxso.registry.models import Membership, Person
+
+    org = world.orgs["a1"]
+    users = User.objects.bulk_create(
+        [User(username=f"{prefix}_{i}", full_name=f"Xã viên {i}") for i in range(n)]
+    )
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=u, role=Role.COOP_MEMBER, organisation=org) for u in users]
+    )
+    people = Person.objects.bulk_create(
+        [Person(organisation=org, full_name=u.full_name, user=u, phone="") for u in users]
+    )
+    members = Membership.objects.bulk_create(
+        [
+            Membership(
+                organisation=org,
+                person=p,
+                kind="official",
+                joined_on=timezone.localdate(),
+                capital=0,
+            )
+            for p in people
+        ]
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                assembly=assembly,
+                membership=m,
+                channel="online",
+                may_vote=True,
+                checked_in_by=world.users["manager_a1"],
+            )
+            for m in members
+        ]
+    )
+    return users

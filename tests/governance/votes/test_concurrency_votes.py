@@ -15,14 +15,12 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from htxso.accounts.models import Role, RoleAssignment, User
 from htxso.core.errors import ServiceError
 from htxso.governance import selectors_votes as sel
 from htxso.governance import services_votes as svc
-from htxso.governance.models import Attendance, Ballot, Resolution, VoteRecord
-from htxso.registry.models import Membership, Person
+from htxso.governance.models import Ballot, Resolution, VoteRecord
 
-from .conftest import open_assembly
+from .conftest import open_assembly, voters
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -32,47 +30,9 @@ pytestmark = [
 VOTERS = 200
 
 
-def _voters(world, assembly, n):
-    org = world.orgs["a1"]
-    users = User.objects.bulk_create(
-        [User(username=f"race_{i}", full_name=f"Xã viên {i}") for i in range(n)]
-    )
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user=u, role=Role.COOP_MEMBER, organisation=org) for u in users]
-    )
-    people = Person.objects.bulk_create(
-        [Person(organisation=org, full_name=u.full_name, user=u, phone="") for u in users]
-    )
-    members = Membership.objects.bulk_create(
-        [
-            Membership(
-                organisation=org,
-                person=p,
-                kind="official",
-                joined_on=timezone.localdate(),
-                capital=0,
-            )
-            for p in people
-        ]
-    )
-    Attendance.objects.bulk_create(
-        [
-            Attendance(
-                assembly=assembly,
-                membership=m,
-                channel="online",
-                may_vote=True,
-                checked_in_by=world.users["manager_a1"],
-            )
-            for m in members
-        ]
-    )
-    return users
-
-
 def test_200_members_vote_at_once(world):
     assembly = open_assembly(world, voters_total=VOTERS)
-    users = _voters(world, assembly, VOTERS)
+    users = voters(world, assembly, VOTERS)
     r = Resolution.objects.create(
         assembly=assembly, title="Giải thể", text="Giải thể HTX.", matter="dissolution", secret=True
     )

@@ -47,7 +47,9 @@ def test_secret_ballot_keeps_who_apart_from_what(hall):
     record = VoteRecord.objects.get(resolution=r)
     assert record.choice == ""
     ballot = Ballot.objects.get(resolution=r)
-    assert ballot.choice == "no"
+    # open: the choice is sealed, never in clear on the row
+    assert ballot.choice == "" and ballot.sealed is not None
+    assert sel.unseal_choice(r.pk, ballot.receipt_hash, ballot.sealed) == "no"
     assert ballot.receipt_hash != receipt.code and receipt.code not in ballot.receipt_hash
     assert sel.receipt_counted(r, receipt.display.lower())
     assert not sel.receipt_counted(r, "AAAA-BBBB-CCCC")

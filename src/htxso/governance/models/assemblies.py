@@ -9,6 +9,8 @@ Who may do what (policy):
   (``MANAGERS``).  Officers and department viewers read.
 * Attendance and petition signatures name members: seen by ``READERS`` (staff and the
   manager) and by the member for their own row.
+* :class:`Reminder` — what the daily ``governance_reminders`` job sent (so a second run
+  the same day sends nothing): seen by ``READERS``, written by the job only.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ __all__ = [
     "Petition",
     "PetitionDecision",
     "PetitionSignature",
+    "Reminder",
+    "ReminderKind",
     "own_membership_q",
 ]
 
@@ -105,6 +109,12 @@ class Assembly(models.Model):
     announced_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: a draft or announced assembly called off (``cancelled`` is terminal)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(_("why cancelled"), blank=True, max_length=1000)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     #: the hall's QR code and the online link carry this (rotated by the service)
     checkin_token = models.CharField(max_length=64, default=_token, editable=False)
     created_by = models.ForeignKey(
@@ -304,3 +314,54 @@ class PetitionSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} → {self.petition_id}"
+
+
+class ReminderKind(models.TextChoices):
+    ANNUAL_DUE = "annual_due", _("Annual assembly due soon")
+    ANNUAL_LATE = "annual_late", _("Annual assembly late")
+    ASSEMBLY_SOON = "assembly_soon", _("Assembly in a few days")
+
+
+class Reminder(models.Model):
+    """One reminder the daily job sent: the managers' annual-assembly reminders (once a
+    day at most, per organisation and recipient) and the members' reminders before an
+    announced assembly (once per assembly, recipient and number of days before).
+
+    ``recipient`` names who, not where: ``user:<id>`` or ``membership:<id>`` (no phone
+    number or e-mail address is kept here)."""
+
+    scope_province_path = "organisation__province"
+    scope_organisation_path = "organisation"
+    policy = Policy(view=roles.READERS, change=roles.VCA)
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    organisation = models.ForeignKey(
+        "registry.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    assembly = models.ForeignKey(
+        Assembly, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    #: an assembly's reminder: how many days before its day
+    days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    recipient = models.CharField(max_length=40)
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        ordering = ["-sent_on", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "organisation", "recipient", "sent_on"],
+                condition=Q(assembly__isnull=True),
+                name="governance_reminder_daily",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "assembly", "recipient", "days_before"],
+                condition=Q(assembly__isnull=False),
+                name="governance_reminder_assembly",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient} ({self.sent_on})"

@@ -47,6 +47,20 @@ class RuleKey(models.TextChoices):
     # disclosures (Art. 14)
     DISCLOSURE_WORKING_DAYS = "disclosure_working_days", _("Working days to post a disclosure")
     DISCLOSURE_KEEP_DAYS = "disclosure_keep_days", _("Days a disclosure stays posted, at least")
+    # profit distribution (Art. 86): the share of a base set aside to a fund, at least; a
+    # fund without a row in force has no legal minimum (the charter decides)
+    INDIVISIBLE_FUND_MIN = (
+        "indivisible_fund_min",
+        _("Indivisible common fund, at least (share of the income from outside transactions)"),
+    )
+    DEVELOPMENT_FUND_MIN = (
+        "development_fund_min",
+        _("Development investment fund, at least (share of the income after tax)"),
+    )
+    RESERVE_FUND_MIN = (
+        "reserve_fund_min",
+        _("Financial reserve fund, at least (share of the income after tax)"),
+    )
 
 
 class RuleUnit(models.TextChoices):

@@ -3,7 +3,14 @@
 A secret ballot is two tables that never meet: :class:`VoteRecord` says *who* voted (one
 row per member and resolution, ``choice`` left blank), :class:`Ballot` says *what* was
 voted — no member, no user, no time, a random primary key — and carries only the hash
-of the receipt code the voter was shown once.  An open vote keeps the choice on the
+of the receipt code the voter was shown once.  While the vote is open the ballot's
+choice is *sealed* (AES-GCM under a key derived from the settings, ``choice`` blank):
+the database's system columns (PostgreSQL's ``xmin``/``ctid``, SQLite's ``rowid``) tie
+a ballot row to the vote record written in the same transaction, so the row must not
+say what was voted.  Closing the vote deletes the ballots and writes them again in a
+random order, in clear, with new keys and re-keyed receipt hashes: the rows then carry
+the closing transaction's id and an order that is not the order of voting (see
+``services_votes.resolution_close``).  An open vote keeps the choice on the
 :class:`VoteRecord` and writes no ballot.  Paper ballots counted in the hall are totals
 (:class:`PaperTally`) entered by one teller and confirmed by a second.
 
@@ -188,14 +195,27 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=_ballot_id, editable=False)
     resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="ballots")
-    choice = models.CharField(max_length=10, choices=VoteChoice.choices)
-    #: sha256 of the receipt code shown once to the voter
+    #: blank while the vote is open (the choice is in ``sealed``); in clear once closed
+    choice = models.CharField(max_length=10, choices=VoteChoice.choices, blank=True)
+    #: while open: nonce + AES-GCM of the padded choice (``selectors_votes.seal_choice``);
+    #: NULL once the vote is closed
+    sealed = models.BinaryField(null=True)
+    #: open: sha256 of the receipt code shown once to the voter; closed: that hash
+    #: re-keyed with the ballot key (``selectors_votes.closed_receipt_hash``)
     receipt_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         verbose_name = _("secret ballot")
         verbose_name_plural = _("secret ballots")
         indexes = [models.Index(fields=["resolution", "choice"], name="governance_ballot_tally")]
+        constraints = [
+            # sealed (open vote) or in clear (closed), never both, never neither
+            models.CheckConstraint(
+                condition=(Q(choice="") & Q(sealed__isnull=False))
+                | (Q(choice__in=VoteChoice.values) & Q(sealed__isnull=True)),
+                name="governance_ballot_sealed_or_clear",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"ballot {self.id}"

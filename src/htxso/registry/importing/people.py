@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from htxso.core.codes import CodeError, validate_cccd
 from htxso.core.text import fold
 
+from .. import capital_owner
 from ..models import MemberKind, Membership, Person, Worker
 from . import choices
 from .audit_rows import bulk_audit
@@ -205,6 +206,40 @@ class MemberHandler(_PeopleHandler):
                 Problem.new(
                     "service_associate_capital",
                     _("An associate member without capital cannot have contributed capital."),
+                )
+            )
+
+    def plan(self, items: list[Item]) -> None:
+        super().plan(items)
+        self._keep_managed_capital(items)
+
+    def _keep_managed_capital(self, items: list[Item]) -> None:
+        """A cooperative whose capital register has started keeps its capital there:
+        the row's capital is not written (a warning), the rest of the row is imported —
+        as an unknown value is left empty with a warning."""
+        ready = [i for i in items if not i.has_error and i.values.get("capital") is not None]
+        managed = capital_owner.managed_among(i.values["organisation_id"] for i in ready)
+        for item in ready:
+            if item.values["organisation_id"] not in managed:
+                continue
+            if item.action == CREATE and not item.values["capital"]:
+                continue
+            if item.action in (UPDATE, KEEP) and "capital" not in item.changes.get("after", {}):
+                continue
+            item.values.pop("capital")
+            if item.action == UPDATE:
+                item.changes["before"].pop("capital", None)
+                item.changes["after"].pop("capital", None)
+                if not item.changes["after"]:
+                    item.action = KEEP
+            item.problems.append(
+                Problem.new(
+                    capital_owner.CODE,
+                    _(
+                        "The capital is recorded in the cooperative's capital register: the"
+                        " capital of this row was not imported."
+                    ),
+                    severity=WARNING,
                 )
             )
 

@@ -22,6 +22,7 @@ from htxso.core.codes import CodeError, validate_cccd
 from htxso.core.errorlist import Errors, text
 from htxso.core.text import fold
 
+from .. import capital_owner
 from ..data.ethnicities import ETHNICITIES
 from ..models import (
     MemberKind,
@@ -178,13 +179,22 @@ def member_register(
         errors.add("kind", _("Choose a kind of member from the list."), "invalid_choice")
     joined = date_value(errors, "joined_on", joined_on, required=True)
     capital = amount(errors, "capital", capital if capital is not None else 0) or 0
+    managed = capital_owner.capital_managed(organisation.pk)
+    if managed and capital:
+        # the register keeps the capital: a member joins with none, then contributes there
+        raise capital_owner.refusal()
     if kind == MemberKind.SERVICE_ASSOCIATE and capital:
         errors.add(
             "capital",
             _("An associate member without capital contributes no capital; enter 0."),
             "service_associate_capital",
         )
-    if kind == MemberKind.CAPITAL_ASSOCIATE and not capital and "capital" not in errors.errors:
+    if (
+        kind == MemberKind.CAPITAL_ASSOCIATE
+        and not capital
+        and not managed
+        and "capital" not in errors.errors
+    ):
         errors.add(
             "capital",
             _("An associate member with capital must contribute capital."),
