@@ -38,6 +38,10 @@ TESTING = env_bool("HTXSO_TESTING", "pytest" in sys.modules)
 DEFAULT_SECRET_KEY = "htxso-insecure-development-key-change-me-0123456789"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Seals secret ballots while a vote is open (governance.selectors_votes); without it the
+# key is derived from SECRET_KEY.  A dedicated key, never rotated, keeps the receipts of
+# closed votes checkable after SECRET_KEY changes.
+GOVERNANCE_BALLOT_KEY = os.environ.get("HTXSO_GOVERNANCE_BALLOT_KEY", "")
 
 if PRODUCTION:
     if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
@@ -101,9 +105,18 @@ INSTALLED_APPS = [
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 MIDDLEWARE = [
+    # first: every log line of the request (and its tasks) carries the request id
+    "htxso.core.requestid.RequestIdMiddleware",
+    # request counts and latency by route (the URL name) and responses by status; the
+    # "after" half sits here rather than last so that it times the whole request and
+    # counts the 503 of DatabaseUnavailableMiddleware as a 503 (core.metrics)
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # the database unreachable: a friendly 503 instead of a 500 (outside the session)
+    "htxso.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "htxso.accounts.middleware.UserLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -165,6 +178,13 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL that does not answer (restarting, unreachable) fails the request after this
+# many seconds — a friendly 503 (core.middleware) — instead of holding a worker
+HTXSO_DB_CONNECT_TIMEOUT = int(os.environ.get("HTXSO_DB_CONNECT_TIMEOUT", "5"))
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", HTXSO_DB_CONNECT_TIMEOUT
+    )
 
 # --- cache: optional Redis ----------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -379,28 +399,38 @@ TASKS = {
             "HTXSO_TASK_BACKEND",
             "django_tasks.backends.immediate.ImmediateBackend"
             if TESTING
-            else "django_tasks_db.DatabaseBackend",
+            # django_tasks_db's, storing the request id with each task (core.tasks)
+            else "htxso.core.tasks.DatabaseBackend",
         ),
     }
 }
 
 # --- logging: readable in development, JSON lines in production ------------------------
+# Every line carries the request id (core.requestid; "-" outside a request or task).
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+#: "json" (one JSON object a line: time, level, logger, request_id, message) or "plain"
+LOG_FORMAT = (
+    os.environ.get(
+        "LOG_FORMAT", "json" if PRODUCTION or env_bool("HTXSO_JSON_LOGS", False) else "plain"
+    )
+    .strip()
+    .lower()
+)
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured('LOG_FORMAT must be "json" or "plain".')
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "htxso.core.logging.RequestIdFilter"}},
     "formatters": {
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "htxso.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "json" if PRODUCTION or env_bool("HTXSO_JSON_LOGS", False) else "plain",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -414,3 +444,19 @@ LOGGING = {
 HTXSO_API_TOKEN_DAYS = int(os.environ.get("HTXSO_API_TOKEN_DAYS", "365"))
 # an import checking/importing without a heartbeat for this long has stopped: rolled back
 HTXSO_IMPORT_STALE_SECONDS = int(os.environ.get("HTXSO_IMPORT_STALE_SECONDS", "120"))
+
+# --- observability (issue 20): /healthz and /metrics -------------------------------------
+# /healthz answers "tasks": "backlog" (and "status": "degraded") above either threshold
+HTXSO_HEALTH_TASKS_MAX_READY = int(os.environ.get("HTXSO_HEALTH_TASKS_MAX_READY", "1000"))
+HTXSO_HEALTH_TASKS_MAX_AGE_SECONDS = int(
+    os.environ.get("HTXSO_HEALTH_TASKS_MAX_AGE_SECONDS", "300")
+)
+# /metrics answers a request with "Authorization: Bearer <METRICS_TOKEN>" (empty: none),
+# or one from the loopback address that no proxy relayed when METRICS_ALLOW_LOOPBACK is on
+# (off by default: behind nginx on the same machine, every visitor comes from 127.0.0.1)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be 32 or more random characters.")
+METRICS_ALLOW_LOOPBACK = env_bool("HTXSO_METRICS_LOOPBACK", False)
+# metric names as django-prometheus gives them (django_http_…); latency buckets in seconds
+PROMETHEUS_LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, float("inf"))

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from htxso import views
 from htxso.api import api
+from htxso.core import metrics as core_metrics
 from htxso.core import views as core_views
 from htxso.training import views_certificates as training_certificates
 
@@ -13,6 +14,7 @@ admin.site.site_title = "HTX Số"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", core_metrics.metrics, name="metrics"),  # Prometheus; not public
     # the public keys that verify training credentials (Open Badges 3.0, VC-JWT)
     path(".well-known/htxso-keys.json", training_certificates.jwks, name="training_jwks"),
     # first: the GS1 Digital Link resolver (/01/…) is what consumers' phones open most

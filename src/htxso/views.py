@@ -130,21 +130,63 @@ def requests_waiting(user) -> dict[str, int]:
 @access(public=True)
 @never_cache
 def healthz(request):
-    """Liveness and database status, as JSON, for monitors and load balancers."""
+    """Database, cache and task backlog, as JSON, for monitors and load balancers.
+
+    503 only when the database cannot be reached (this process can serve nothing). A
+    cache that is down, or tasks piling up, answer 200 with ``"status": "degraded"``:
+    every process shares the same Redis and workers, so a load balancer dropping the
+    processes would take the whole site down for a fault it can ride out. Two
+    queries and one cache round trip, never cached; no personal data.
+    """
+    from django.conf import settings
+
+    from htxso.core.metrics import ready_tasks
+
+    body: dict = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        database = "ok"
+        body["database"] = "ok"
     except Exception:
-        database = "error"
-    status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {
-            "status": "ok" if status == 200 else "degraded",
-            "database": database,
-            "database_vendor": connection.vendor,
-            "version": __version__,
-        },
-        status=status,
-    )
+        body["database"] = "error"
+    body["cache"] = _cache_round_trip()
+    body["tasks"] = "error"
+    if body["database"] == "ok":
+        try:
+            ready, oldest = ready_tasks()
+        except Exception:
+            ready = oldest = None
+        if ready is not None and oldest is not None:
+            backlog = (
+                ready > settings.HTXSO_HEALTH_TASKS_MAX_READY
+                or oldest > settings.HTXSO_HEALTH_TASKS_MAX_AGE_SECONDS
+            )
+            body.update(
+                tasks="backlog" if backlog else "ok",
+                tasks_ready=ready,
+                tasks_oldest_seconds=round(oldest),
+            )
+    if body["database"] != "ok":
+        body["status"] = "error"
+    elif "error" in (body["cache"], body["tasks"]) or body["tasks"] == "backlog":
+        body["status"] = "degraded"
+    body["database_vendor"] = connection.vendor
+    body["version"] = __version__
+    return JsonResponse(body, status=503 if body["database"] != "ok" else 200)
+
+
+def _cache_round_trip() -> str:
+    """Set and read back a short-lived key (one per process: no two processes race)."""
+    import os
+    import uuid
+
+    from django.core.cache import cache
+
+    key = f"htxso:healthz:{os.getpid()}"
+    value = uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=30)
+        return "ok" if cache.get(key) == value else "error"
+    except Exception:
+        return "error"

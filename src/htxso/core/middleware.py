@@ -163,3 +163,90 @@ def _length_required(request: HttpRequest) -> HttpResponse:
         {"status": 411, "title": _("Length required"), "message": message},
         status=411,
     )
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, answer a friendly 503 quickly.
+
+    A view (or a middleware: the session, the signed-in user) that meets a refused or
+    broken database connection raises; Django would answer 500 with the error page,
+    whose rendering needs the database again.  Here, a 500 (or an exception that
+    escaped every handler) while a database connection is unusable becomes a 503:
+    JSON ``{"code": "service_unavailable"}`` under ``/api/``, else the standalone page
+    ``503.html`` (rendered without the request, so nothing in it touches the database),
+    with ``Retry-After``.  A 500 with a working database stays a 500.  Django closes
+    the broken connection at the next request, so the site recovers by itself once the
+    database is back.
+
+    It sits inside the security and CSP middleware (their headers go on the 503) and
+    outside the session middleware (whose save may be what fails).
+    """
+
+    RETRY_AFTER = "30"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response = self.get_response(request)
+        except Exception:
+            if not database_unreachable():
+                raise
+            return service_unavailable(request)
+        if response.status_code == 500 and database_unreachable():
+            return service_unavailable(request)
+        return response
+
+
+def database_unreachable() -> bool:
+    """A database connection of this request failed and cannot be used (never
+    connected, or its socket is dead).  Only after an error: costs nothing otherwise."""
+    from django.db import connections
+
+    for conn in connections.all(initialized_only=True):
+        if not conn.errors_occurred:
+            continue
+        if conn.connection is None:
+            return True
+        if conn.in_atomic_block:  # a failed transaction, not a dead server (tests)
+            continue
+        try:
+            if not conn.is_usable():
+                return True
+        except Exception:
+            return True
+    return False
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503 answer (JSON for the API, the Vietnamese page otherwise)."""
+    import logging
+
+    from django.conf import settings
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from .requestid import current_request_id
+
+    logging.getLogger("htxso.availability").warning(
+        "Database unreachable: answered 503 to %s %s", request.method, request.path
+    )
+    language = getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        message = _("HTX Số cannot reach its data right now. Try again in a minute.")
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"code": "service_unavailable", "message": message, "details": None},
+                status=503,
+            )
+        else:
+            response = HttpResponse(
+                render_to_string("503.html", {"request_id": current_request_id()}),
+                status=503,
+            )
+    response["Retry-After"] = DatabaseUnavailableMiddleware.RETRY_AFTER
+    response["Cache-Control"] = "no-store"
+    return response
