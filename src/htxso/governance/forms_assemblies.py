@@ -24,29 +24,6 @@ class DateTimeLocal(forms.DateTimeInput):
 
 
 @bounded_integers
-class AssemblyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=AssemblyKind.choices)
-    year = forms.IntegerField(label=_("Financial year"), min_value=2000, max_value=2100)
-    mode = forms.ChoiceField(
-        label=_("How members take part"), choices=AssemblyMode.choices, widget=forms.RadioSelect
-    )
-    scheduled_at = forms.DateTimeField(
-        label=_("Date and time"), input_formats=DATETIME_FORMATS, widget=DateTimeLocal()
-    )
-    place = forms.CharField(label=_("Meeting place"), max_length=300, required=False)
-    online_link = forms.URLField(
-        label=_("Online meeting link"), required=False, max_length=200, assume_scheme="https"
-    )
-    is_delegate = forms.BooleanField(
-        label=_("Delegate assembly (only elected delegates vote)"), required=False
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year - 1
-
-
 class AssemblyEditForm(forms.Form):
     """What may change while the assembly is a draft or announced (kind, year and the
     delegate choice stay)."""
@@ -62,6 +39,32 @@ class AssemblyEditForm(forms.Form):
     online_link = forms.URLField(
         label=_("Online meeting link"), required=False, max_length=200, assume_scheme="https"
     )
+
+
+@bounded_integers
+class AssemblyForm(AssemblyEditForm):
+    """A new assembly: what may be edited later, plus its kind, year and delegate choice."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=AssemblyKind.choices)
+    year = forms.IntegerField(label=_("Financial year"), min_value=2000, max_value=2100)
+    is_delegate = forms.BooleanField(
+        label=_("Delegate assembly (only elected delegates vote)"), required=False
+    )
+
+    field_order = [
+        "title",
+        "kind",
+        "year",
+        "mode",
+        "scheduled_at",
+        "place",
+        "online_link",
+        "is_delegate",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year - 1
 
 
 class CancelForm(forms.Form):

@@ -146,6 +146,13 @@ def _address_of(m: Membership) -> tuple[str, str] | None:
     return None
 
 
+def _with_own_link(body: str, a: Assembly, m: Membership) -> str:
+    """A message to a member of an online or hybrid assembly ends with their own link."""
+    return (
+        body + " " + _("Your own link to check in online: %(link)s") % {"link": personal_link(a, m)}
+    )
+
+
 def _notify_members(assembly: Assembly, text_for) -> int:
     """One message per active member who can be reached (sent after commit)."""
     sent = 0
@@ -529,11 +536,7 @@ def _tell_change(a: Assembly) -> None:
             "where": a.place or a.get_mode_display(),
             "url": url,
         }
-        if online:
-            body += " " + _("Your own link to check in online: %(link)s") % {
-                "link": personal_link(a, m)
-            }
-        return body
+        return _with_own_link(body, a, m) if online else body
 
     _notify_members(a, text)
 
@@ -711,11 +714,7 @@ def _invite(a: Assembly) -> None:
             "when": _when(a),
             "url": url,
         }
-        if online:
-            body += " " + _("Your own link to check in online: %(link)s") % {
-                "link": personal_link(a, m)
-            }
-        return body
+        return _with_own_link(body, a, m) if online else body
 
     _notify_members(a, text)
 
