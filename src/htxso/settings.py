@@ -111,7 +111,8 @@ MIDDLEWARE = [
     # "after" half sits here rather than last so that it times the whole request and
     # counts the 503 of DatabaseUnavailableMiddleware as a 503 (core.metrics)
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    # (ours: tolerates a malformed Content-Length, which is refused further down)
+    "htxso.core.metrics.PrometheusAfterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -28,6 +28,10 @@ from django.db.models import Case, Count, F, Min, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django_prometheus.middleware import (
+    PrometheusAfterMiddleware as _PrometheusAfterMiddleware,
+)
+from django_prometheus.utils import Time
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -175,3 +179,18 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     return HttpResponse(generate_latest(registry()), content_type=CONTENT_TYPE_LATEST)
+
+
+class PrometheusAfterMiddleware(_PrometheusAfterMiddleware):
+    """django-prometheus's "after" middleware, which would fail with a 500 on a
+    malformed ``Content-Length`` (it parses the header to measure the body): such a
+    request is timed but not measured here, and refused further down (411, by
+    ``core.middleware.AnonymousBodyLimitMiddleware``)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        try:
+            int(request.headers.get("content-length") or 0)
+        except ValueError:
+            request.prometheus_after_middleware_event = Time()  # type: ignore[attr-defined]
+            return None
+        return super().process_request(request)
