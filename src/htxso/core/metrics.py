@@ -28,10 +28,10 @@ from django.db.models import Case, Count, F, Min, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django_prometheus.middleware import (
+from django_prometheus.middleware import (  # type: ignore[import-untyped]
     PrometheusAfterMiddleware as _PrometheusAfterMiddleware,
 )
-from django_prometheus.utils import Time
+from django_prometheus.utils import Time  # type: ignore[import-untyped]
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
