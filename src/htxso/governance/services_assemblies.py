@@ -153,6 +153,21 @@ def _with_own_link(body: str, a: Assembly, m: Membership) -> str:
     )
 
 
+def _require_delegates_allowed(organisation: Organisation, day: dt.date) -> None:
+    """Refuse a delegate assembly on ``day`` when the cooperative has too few official
+    members for one (the rule and its article)."""
+    need = sel.delegate_need(organisation, day)
+    if not need.allowed:
+        raise ServiceError(
+            "delegate_not_allowed",
+            _(
+                "A delegate assembly needs at least %(n)s official members "
+                "(%(article)s); this cooperative has %(have)s."
+            ),
+            {"n": need.threshold, "article": need.article, "have": need.official},
+        )
+
+
 def _notify_members(assembly: Assembly, text_for) -> int:
     """One message per active member who can be reached (sent after commit)."""
     sent = 0
@@ -219,16 +234,7 @@ def assembly_create(
         )
     day = timezone.localdate(scheduled_at)
     if is_delegate:
-        need = sel.delegate_need(organisation, day)
-        if not need.allowed:
-            raise ServiceError(
-                "delegate_not_allowed",
-                _(
-                    "A delegate assembly needs at least %(n)s official members "
-                    "(%(article)s); this cooperative has %(have)s."
-                ),
-                {"n": need.threshold, "article": need.article, "have": need.official},
-            )
+        _require_delegates_allowed(organisation, day)
     if isinstance(actor, SystemActor):
         raise refused(_("An assembly is prepared by a person."))
     with transaction.atomic():
@@ -473,16 +479,7 @@ def assembly_update(
         _refuse_unless_preparing(a)
         _check_call_window(a, scheduled_at)
         if a.is_delegate:
-            need = sel.delegate_need(a.organisation, timezone.localdate(scheduled_at))
-            if not need.allowed:
-                raise ServiceError(
-                    "delegate_not_allowed",
-                    _(
-                        "A delegate assembly needs at least %(n)s official members "
-                        "(%(article)s); this cooperative has %(have)s."
-                    ),
-                    {"n": need.threshold, "article": need.article, "have": need.official},
-                )
+            _require_delegates_allowed(a.organisation, timezone.localdate(scheduled_at))
         new = {
             "title": title,
             "scheduled_at": scheduled_at,
